@@ -1,0 +1,49 @@
+"""Demo data for trying Pinpoint: staff logins and synthetic patients. Safe to run again."""
+
+import random
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.roles import Role, sync_roles
+from patients.demo import seed_patients
+
+DEMO_PASSWORD = "clinic-demo"
+DEMO_USERS = [
+    ("frontdesk", "Fiona", "Desk", Role.FRONT_DESK),
+    ("nurse", "Nora", "Reyes", Role.NURSE),
+    ("physician", "Paul", "Ibarra", Role.PHYSICIAN),
+    ("admin", "Ada", "Minter", Role.ADMINISTRATOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo staff logins and synthetic patients (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        sync_roles()
+        for username, first, last, role in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    # Administrators manage accounts and configuration in the admin site.
+                    "is_staff": role is Role.ADMINISTRATOR,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.groups.add(Group.objects.get(name=role.value))
+        # A fixed seed: the same demo every time, so a second run finds everything in place.
+        rng = random.Random(2026)
+        patients = seed_patients(rng, timezone.localdate())
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
+        self.stdout.write("Demo logins (password: clinic-demo):")
+        for username, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {role.value}")

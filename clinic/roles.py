@@ -1,0 +1,112 @@
+"""Staff roles and what each may do.
+
+`ROLE_PERMISSIONS` is the one source of truth: data migrations call `sync_roles()` to make the
+groups match it, the 403 page names the roles that hold a missing permission, and the README's
+permission matrix is a copy of it. Adding a permission for a later feature means adding it
+here and a migration that calls `sync_roles()` again (it is idempotent).
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+
+
+class Role(StrEnum):
+    FRONT_DESK = "Front desk"
+    NURSE = "Nurse"
+    PHYSICIAN = "Physician"
+    ADMINISTRATOR = "Administrator"
+
+
+_PATIENT_EDIT = {"patients.view_patient", "patients.add_patient", "patients.change_patient"}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient", "patients.view_payer"}),
+    Role.NURSE: frozenset(_PATIENT_EDIT | {"patients.view_payer"}),
+    Role.PHYSICIAN: frozenset(_PATIENT_EDIT | {"patients.archive_patient", "patients.view_payer"}),
+    # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
+    Role.ADMINISTRATOR: frozenset(
+        {
+            "patients.view_patient",
+            "patients.view_historicalpatient",
+            "patients.view_payer",
+            "patients.add_payer",
+            "patients.change_payer",
+            "auth.view_user",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_group",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accesslog",
+        }
+    ),
+}
+
+
+def roles_with(permission: str) -> list[Role]:
+    return [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
+
+
+def sync_roles(apps: Apps = global_apps) -> None:
+    """Create the role groups and set each one's permissions to exactly the matrix.
+
+    Called from data migrations with the migration's app registry, and safe to re-run.
+    Permissions are normally created after all migrations; creating them here lets a fresh
+    database get its groups in the same `migrate`.
+    """
+    for app_config in apps.get_app_configs():
+        # create_permissions skips apps without a models module, which migration-state apps lack.
+        if getattr(app_config, "models_module", None) is None:
+            app_config.models_module = True  # type: ignore[assignment]
+        create_permissions(app_config, apps=apps, verbosity=0)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, permissions in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        wanted = Q(pk__in=[])
+        for permission in permissions:
+            app_label, codename = permission.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(permission_model.objects.filter(wanted))
+
+
+def require(user: User | AnonymousUser, permission: str) -> None:
+    """Raise a 403 that names the roles allowed to do this."""
+    if not user.has_perm(permission):
+        allowed = " or ".join(role.value for role in roles_with(permission)) or "an administrator"
+        raise PermissionDenied(f"This needs the {allowed} role.")
+
+
+R = TypeVar("R", bound=HttpResponse)
+
+
+def permission_required(
+    permission: str,
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """View decorator: the server-side access check for pages that have no single object."""
+
+    def decorator(view: Callable[..., R]) -> Callable[..., R]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
+            require(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def user_roles(user: User | AnonymousUser) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return [group.name for group in user.groups.all()]

@@ -1,0 +1,123 @@
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+
+from patients.models import Patient, Payer
+from patients.services import DUPLICATE_MRN
+
+
+class PatientForm(forms.ModelForm[Patient]):
+    """Registration and correction of a patient's demographics and safety facts."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different person: register anyway",
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "mrn",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "address",
+            "payer",
+            "member_id",
+            "weight_kg",
+            "primary_care_physician",
+            "anticoagulant",
+            "anticoagulant_detail",
+            "diabetes",
+            "contrast_allergy",
+            "other_allergies",
+            "pregnant",
+            "bone_density_risk",
+        ]
+        error_messages = {"mrn": {"unique": DUPLICATE_MRN}}
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.duplicates: list[Patient] = []
+        payers = Payer.objects.filter(active=True)
+        if self.instance.payer_id:
+            payers = Payer.objects.filter(active=True) | Payer.objects.filter(pk=self.instance.payer_id)
+        self.fields["payer"].queryset = payers  # type: ignore[attr-defined]
+        self.fields["payer"].empty_label = "Not recorded"  # type: ignore[attr-defined]
+        self.fields["mrn"].required = False
+        if self.instance.pk:
+            self.fields["mrn"].required = True
+            self.fields["mrn"].help_text = ""
+        self.fields["first_name"].widget.attrs["autofocus"] = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Identity",
+                Row(Column("first_name"), Column("last_name")),
+                Row(Column("date_of_birth"), Column("sex"), Column("mrn")),
+            ),
+            Fieldset(
+                "Contact and insurance",
+                Row(Column("phone"), Column("email")),
+                "address",
+                Row(Column("payer"), Column("member_id")),
+                Row(Column("primary_care_physician"), Column("weight_kg")),
+            ),
+            Fieldset(
+                "Safety before an injection",
+                Row(Column("anticoagulant"), Column("anticoagulant_detail")),
+                Row(Column("contrast_allergy"), Column("other_allergies")),
+                Row(Column("diabetes"), Column("pregnant"), Column("bone_density_risk")),
+            ),
+        )
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        if born and born > timezone.localdate():
+            raise forms.ValidationError("Date of birth cannot be in the future.")
+        return born
+
+    def clean_mrn(self) -> str:
+        return str(self.cleaned_data.get("mrn") or "").strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("anticoagulant_detail") and not cleaned.get("anticoagulant"):
+            cleaned["anticoagulant"] = True
+        if self.instance.pk is None and not self.errors:
+            self.duplicates = Patient.objects.same_person_as(
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                date_of_birth=cleaned["date_of_birth"],
+            )
+            if self.duplicates and not cleaned.get("confirm_not_duplicate"):
+                # The template shows the matches and the confirmation box beside this message.
+                raise forms.ValidationError(
+                    "A patient with this name and date of birth is already registered. "
+                    "Open the existing chart, or confirm this is a different person.",
+                    code="possible_duplicate",
+                )
+        return cleaned
+
+    def patient_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Reason for archiving",
+        help_text="e.g. duplicate of MRN 1000123, moved away, deceased",
+    )

@@ -1,0 +1,191 @@
+import datetime
+from decimal import Decimal
+from typing import Self
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from patients.search import digits, fold, search_terms
+
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+MIN_WEIGHT_KG = Decimal("0.5")
+MAX_WEIGHT_KG = Decimal("400")
+
+phone_validator = RegexValidator(
+    r"^\+?[\d\s().\-]{7,20}$",
+    "Enter a phone number of 7 to 15 digits, e.g. (555) 013-4567 or +1 555 013 4567.",
+)
+
+
+class Payer(models.Model):
+    """An insurance payer; procedure limit rule sets attach to payers."""
+
+    name = models.CharField(max_length=120, unique=True)
+    key = models.SlugField(
+        max_length=40, unique=True, help_text="Stable short name used by rule sets, e.g. 'medicare'."
+    )
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def active(self) -> Self:
+        return self.filter(archived_at__isnull=True)
+
+    def search(self, query: str) -> Self:
+        """Every term must match: name fragments in any order, MRN, phone digits or a birth date."""
+        result = self
+        for term in search_terms(query):
+            if isinstance(term, datetime.date):
+                result = result.filter(date_of_birth=term)
+            else:
+                result = result.filter(search_key__contains=term)
+        return result
+
+    def same_person_as(self, *, first_name: str, last_name: str, date_of_birth: datetime.date) -> list["Patient"]:
+        """Patients whose name and birth date match, ignoring case and accents."""
+        name = (fold(first_name), fold(last_name))
+        return [
+            patient
+            for patient in self.filter(date_of_birth=date_of_birth)
+            if (fold(patient.first_name), fold(patient.last_name)) == name
+        ]
+
+
+class Patient(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        OTHER = "X", "Other / intersex"
+        UNKNOWN = "U", "Unknown"
+
+    mrn = models.CharField(
+        "MRN",
+        max_length=20,
+        help_text="Medical record number. Leave blank to have one generated.",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(
+        validators=[MinValueValidator(EARLIEST_BIRTH_DATE)],
+    )
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, null=True, blank=True, verbose_name="insurance payer")
+    member_id = models.CharField("insurance member ID", max_length=40, blank=True)
+    weight_kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_WEIGHT_KG), MaxValueValidator(MAX_WEIGHT_KG)],
+    )
+    primary_care_physician = models.CharField(max_length=200, blank=True)
+
+    # Safety facts checked before every injection (domain.md §7).
+    anticoagulant = models.BooleanField("takes an anticoagulant or antiplatelet", default=False)
+    anticoagulant_detail = models.CharField(
+        "anticoagulant / antiplatelet drugs", max_length=200, blank=True, help_text="e.g. apixaban 5 mg BID"
+    )
+    diabetes = models.BooleanField(default=False)
+    contrast_allergy = models.BooleanField("contrast (iodine) allergy", default=False)
+    other_allergies = models.CharField(max_length=300, blank=True)
+    pregnant = models.BooleanField("pregnant or possibly pregnant", default=False)
+    bone_density_risk = models.BooleanField(
+        "bone-density risk", default=False, help_text="e.g. post-menopausal, osteoporosis, long-term steroids"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive_reason = models.CharField(max_length=300, blank=True)
+    # Folded name, MRN and phone digits: what the search box matches against.
+    search_key = models.CharField(max_length=400, editable=False, default="")
+
+    objects = PatientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_key"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "date_of_birth"]
+        permissions = [("archive_patient", "Can archive and restore patients")]
+        constraints = [
+            models.UniqueConstraint(fields=["mrn"], name="patient_mrn_unique"),
+            models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_present"),
+            models.CheckConstraint(condition=~Q(first_name="") & ~Q(last_name=""), name="patient_name_present"),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__gte=EARLIEST_BIRTH_DATE), name="patient_birth_date_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=MIN_WEIGHT_KG, weight_kg__lte=MAX_WEIGHT_KG),
+                name="patient_weight_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["F", "M", "X", "U"]),
+                name="patient_sex_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
+                name="patient_archive_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            models.Index(fields=["archived_at"], name="patient_archived_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.mrn})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:chart", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def age(self, on: datetime.date | None = None) -> int:
+        on = on or timezone.localdate()
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    def refresh_search_key(self) -> None:
+        self.search_key = " ".join(
+            part for part in (fold(self.first_name), fold(self.last_name), fold(self.mrn), digits(self.phone)) if part
+        )
+
+    @property
+    def safety_alerts(self) -> list[str]:
+        """The facts a physician must see before a neuraxial injection, in plain words."""
+        alerts = []
+        if self.anticoagulant:
+            detail = f": {self.anticoagulant_detail}" if self.anticoagulant_detail else ""
+            alerts.append(f"Anticoagulant / antiplatelet{detail}")
+        if self.contrast_allergy:
+            alerts.append("Contrast (iodine) allergy")
+        if self.other_allergies:
+            alerts.append(f"Allergies: {self.other_allergies}")
+        if self.diabetes:
+            alerts.append("Diabetes: check glucose; steroids raise it")
+        if self.pregnant:
+            alerts.append("Pregnant or possibly pregnant: avoid fluoroscopy")
+        if self.bone_density_risk:
+            alerts.append("Bone-density risk: lower cumulative steroid cap")
+        return alerts

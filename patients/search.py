@@ -1,0 +1,46 @@
+"""Normalisation shared by the stored search key and the queries that read it.
+
+Both sides go through `fold()`, so "José Núñez", "jose nunez" and "NUNEZ, Jose" meet on
+SQLite and PostgreSQL alike without database extensions.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
+_PHONE_LIKE = re.compile(r"^[\d\s()+.\-]+$")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, collapse white space."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def parse_date(token: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(token, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def search_terms(query: str) -> list[str | date]:
+    """Split a search box entry into terms: dates, digit runs (phone, MRN) and name fragments."""
+    terms: list[str | date] = []
+    for token in query.replace(",", " ").split():
+        parsed = parse_date(token)
+        if parsed is not None:
+            terms.append(parsed)
+        elif _PHONE_LIKE.match(token) and digits(token):
+            terms.append(digits(token))
+        elif folded := fold(token):
+            terms.extend(folded.split())
+    return terms

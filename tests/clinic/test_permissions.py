@@ -1,0 +1,91 @@
+"""Every page, visited as every role and anonymously: the permission matrix in the README."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "norole", "frontdesk", "nurse", "physician", "administrator"]
+OK, FORBIDDEN, LOGIN = 200, 403, "login"
+
+# page name -> expected outcome per role, in ROLES order
+MATRIX = {
+    "home": [LOGIN, OK, OK, OK, OK, OK],
+    "patients:list": [LOGIN, FORBIDDEN, OK, OK, OK, OK],
+    "patients:new": [LOGIN, FORBIDDEN, OK, OK, OK, FORBIDDEN],
+    "patients:chart": [LOGIN, FORBIDDEN, OK, OK, OK, OK],
+    "patients:edit": [LOGIN, FORBIDDEN, OK, OK, OK, FORBIDDEN],
+    "password_change": [LOGIN, OK, OK, OK, OK, OK],
+    "admin:index": ["admin-login", "admin-login", "admin-login", "admin-login", "admin-login", OK],
+}
+POST_MATRIX = {
+    "patients:archive": [LOGIN, FORBIDDEN, 302, FORBIDDEN, 302, FORBIDDEN],
+    "patients:restore": [LOGIN, FORBIDDEN, 302, FORBIDDEN, 302, FORBIDDEN],
+}
+
+
+def _url(name: str, patient) -> str:
+    return (
+        reverse(name, args=[patient.pk])
+        if name.startswith("patients:") and name not in {"patients:list", "patients:new"}
+        else reverse(name)
+    )
+
+
+def _login_as(client, request, role: str) -> None:
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+
+def _check(response, expected) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    elif expected == "admin-login":
+        assert response.status_code == 302
+        assert "/admin/login/" in response.url
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("page", MATRIX)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_page_answers_every_role_as_the_matrix_says(client, request, page, role_index):
+    patient = factories.patient()
+    _login_as(client, request, ROLES[role_index])
+    _check(client.get(_url(page, patient)), MATRIX[page][role_index])
+
+
+@pytest.mark.parametrize("action", POST_MATRIX)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_action_answers_every_role_as_the_matrix_says(client, request, action, role_index):
+    patient = factories.patient()
+    _login_as(client, request, ROLES[role_index])
+    _check(client.post(_url(action, patient), {"reason": "Moved away"}), POST_MATRIX[action][role_index])
+
+
+def test_the_403_page_names_the_role_that_is_needed(client, administrator):
+    client.force_login(administrator)
+    response = client.get(reverse("patients:new"))
+    assert response.status_code == 403
+    assert "This needs the Front desk or Nurse or Physician role." in response.content.decode()
+
+
+def test_an_administrator_cannot_change_a_patient_even_by_posting(client, administrator):
+    patient = factories.patient()
+    client.force_login(administrator)
+    response = client.post(reverse("patients:edit", args=[patient.pk]), {"first_name": "Changed"})
+    assert response.status_code == 403
+    patient.refresh_from_db()
+    assert patient.first_name == "Maria"
+
+
+def test_the_login_page_is_public(client):
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_a_missing_patient_is_a_404_not_a_500(client, frontdesk):
+    client.force_login(frontdesk)
+    assert client.get(reverse("patients:chart", args=[999999])).status_code == 404

@@ -1,0 +1,81 @@
+"""Personas per role, factories, and the browser set-up shared by every test."""
+
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from clinic.roles import Role, sync_roles
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made there are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The default hasher costs ~0.5 s per user; tests do not need it to be slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(username: str, role: Role | None, **extra: Any) -> User:
+        # Browser tests flush the database between tests, taking the migrated groups with it.
+        if not Group.objects.filter(name=Role.FRONT_DESK.value).exists():
+            sync_roles()
+        user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(), **extra)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def frontdesk(make_user: Callable[..., User]) -> User:
+    return make_user("fiona", Role.FRONT_DESK)
+
+
+@pytest.fixture
+def nurse(make_user: Callable[..., User]) -> User:
+    return make_user("nora", Role.NURSE)
+
+
+@pytest.fixture
+def physician(make_user: Callable[..., User]) -> User:
+    return make_user("paul", Role.PHYSICIAN)
+
+
+@pytest.fixture
+def administrator(make_user: Callable[..., User]) -> User:
+    return make_user("ada", Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def norole(make_user: Callable[..., User]) -> User:
+    """A logged-in account that has been given no role yet."""
+    return make_user("newhire", None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
