@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from patients.audit import recent_changes
 from patients.models import Patient
 
 RECENT = 8
@@ -25,9 +26,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on what it does first; sections appear only with the permissions behind them."""
     user = request.user
-    context = {}
+    context: dict[str, object] = {}
     if user.has_perm("patients.view_patient"):
         context["recent_patients"] = Patient.objects.active().select_related("payer").order_by("-created_at")[:RECENT]
     if user.has_perm("patients.view_historicalpatient"):
-        context["recent_changes"] = Patient.history.select_related("history_user").order_by("-history_date")[:RECENT]
+        context["recent_changes"] = recent_changes(RECENT)
     return render(request, "clinic/home.html", context)

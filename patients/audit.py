@@ -44,6 +44,34 @@ def _show(name: str, value: Any, payers: dict[int, str]) -> str:
     return str(value)
 
 
+@dataclass
+class RecentChange:
+    patient_id: int
+    patient_name: str
+    what: str
+    who: str
+    when: datetime
+
+
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user else "system"
+
+
+def recent_changes(limit: int) -> list[RecentChange]:
+    """The latest changes to any patient record, newest first, in one query."""
+    records = Patient.history.select_related("history_user").order_by("-history_date")[:limit]
+    return [
+        RecentChange(
+            patient_id=record.id,
+            patient_name=f"{record.last_name}, {record.first_name}",
+            what=_KIND[record.history_type],
+            who=_who(record.history_user),
+            when=record.history_date,
+        )
+        for record in records
+    ]
+
+
 def patient_history(patient: Patient) -> list[HistoryEntry]:
     """Newest first; two queries whatever the length of the history."""
     records: list[Model] = list(patient.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -52,10 +80,9 @@ def patient_history(patient: Patient) -> list[HistoryEntry]:
     entries = []
     previous = None
     for record in records:
-        user = record.history_user  # type: ignore[attr-defined]
         entry = HistoryEntry(
             when=record.history_date,  # type: ignore[attr-defined]
-            who=(user.get_full_name() or user.username) if user else "system",
+            who=_who(record.history_user),  # type: ignore[attr-defined]
             what=_KIND[record.history_type],  # type: ignore[attr-defined]
             reason=record.history_change_reason or "",  # type: ignore[attr-defined]
         )

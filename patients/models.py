@@ -172,6 +172,19 @@ class Patient(models.Model):
         )
 
     @property
+    def safety_badges(self) -> list[str]:
+        """Short names of the same facts, for lists where a sentence does not fit."""
+        facts = [
+            (self.anticoagulant, "Anticoagulant"),
+            (self.contrast_allergy, "Contrast allergy"),
+            (bool(self.other_allergies), "Allergies"),
+            (self.diabetes, "Diabetes"),
+            (self.pregnant, "Pregnant"),
+            (self.bone_density_risk, "Bone density"),
+        ]
+        return [name for present, name in facts if present]
+
+    @property
     def safety_alerts(self) -> list[str]:
         """The facts a physician must see before a neuraxial injection, in plain words."""
         alerts = []

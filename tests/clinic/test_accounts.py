@@ -68,3 +68,28 @@ def test_the_app_refuses_to_start_without_a_secret_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_a_user_changes_their_password_and_is_told_so(client, nurse):
+    client.force_login(nurse)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "a-new-long-phrase-42", "new_password2": "a-new-long-phrase-42"},
+        follow=True,
+    )
+    assert "Your password was changed." in response.content.decode()
+    nurse.refresh_from_db()
+    assert nurse.check_password("a-new-long-phrase-42")
+
+
+def test_the_administrator_home_runs_a_constant_number_of_queries(client, administrator, django_assert_max_num_queries):
+    from tests import factories
+
+    client.force_login(administrator)
+    factories.patient()
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("home"))
+    for n in range(20):
+        factories.patient(first_name=f"P{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("home"))
