@@ -27,12 +27,22 @@ class Role(StrEnum):
     ADMINISTRATOR = "Administrator"
 
 
-_PATIENT_EDIT = {"patients.view_patient", "patients.add_patient", "patients.change_patient"}
+_PATIENT_EDIT = {"patients.view_patient", "patients.add_patient", "patients.change_patient", "patients.view_payer"}
+# The clinical view: procedure records, exposure panels and the limit flags.
+_CLINICAL_VIEW = {"procedures.view_procedure"}
+_PROCEDURE_LOG = {"procedures.add_procedure", "procedures.change_procedure", "procedures.void_procedure"}
+_CATALOG_EDIT = {
+    f"procedures.{action}_{model}"
+    for action in ("view", "add", "change")
+    for model in ("proceduretype", "drug", "ruleset", "limitrule")
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient", "patients.view_payer"}),
-    Role.NURSE: frozenset(_PATIENT_EDIT | {"patients.view_payer"}),
-    Role.PHYSICIAN: frozenset(_PATIENT_EDIT | {"patients.archive_patient", "patients.view_payer"}),
+    # Front desk keeps the registry; clinical detail is not theirs to see.
+    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"}),
+    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW),
+    # Only physicians log procedures, so the performing physician is always a physician's own record.
+    Role.PHYSICIAN: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _CLINICAL_VIEW | _PROCEDURE_LOG),
     # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
     Role.ADMINISTRATOR: frozenset(
         {
@@ -48,7 +58,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
             "axes.view_accesslog",
+            "procedures.view_procedure",
+            "procedures.view_historicalprocedure",
         }
+        | _CATALOG_EDIT
     ),
 }
 

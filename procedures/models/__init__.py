@@ -1,0 +1,30 @@
+"""Procedure models, split by responsibility: the catalog, the limit rules, and the records."""
+
+from procedures.models.catalog import Approach, Drug, Family, Intent, ProcedureType
+from procedures.models.records import (
+    Complication,
+    Guidance,
+    Procedure,
+    ProcedureMedication,
+    ProcedureSite,
+    Sedation,
+    Side,
+)
+from procedures.models.rules import LimitRule, RuleSet
+
+__all__ = [
+    "Approach",
+    "Complication",
+    "Drug",
+    "Family",
+    "Guidance",
+    "Intent",
+    "LimitRule",
+    "Procedure",
+    "ProcedureMedication",
+    "ProcedureSite",
+    "ProcedureType",
+    "RuleSet",
+    "Sedation",
+    "Side",
+]

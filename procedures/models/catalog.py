@@ -1,0 +1,129 @@
+"""The clinic's catalog: procedure types and drugs. Administrators edit both in the admin site."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Family(models.TextChoices):
+    """Procedure families (domain.md §1); limit rules match on these."""
+
+    ESI = "esi", "Epidural steroid injection"
+    SNRB = "snrb", "Selective nerve root block"
+    FACET = "facet", "Facet joint injection"
+    MBB = "mbb", "Medial branch block"
+    RFA = "rfa", "Radiofrequency ablation (facet)"
+    SI_JOINT = "si_joint", "Sacroiliac joint"
+    TPI = "tpi", "Trigger point injection"
+    JOINT = "joint", "Joint / soft-tissue injection"
+    PERIPHERAL_NERVE = "peripheral_nerve", "Peripheral nerve block / ablation"
+    CRYO = "cryo", "Cryoneurolysis"
+    SCS = "scs", "Spinal cord stimulator"
+    PUMP = "pump", "Intrathecal pump"
+    INTRADISCAL = "intradiscal", "Intradiscal therapy"
+    DISCECTOMY = "discectomy", "Percutaneous discectomy"
+    HYDRODISSECTION = "hydrodissection", "Nerve hydrodissection"
+
+
+class Intent(models.TextChoices):
+    DIAGNOSTIC = "diagnostic", "Diagnostic"
+    THERAPEUTIC = "therapeutic", "Therapeutic"
+
+
+class Approach(models.TextChoices):
+    NONE = "", "—"
+    INTERLAMINAR = "interlaminar", "Interlaminar"
+    TRANSFORAMINAL = "transforaminal", "Transforaminal"
+    CAUDAL = "caudal", "Caudal"
+    INTRA_ARTICULAR = "intra_articular", "Intra-articular"
+    MEDIAL_BRANCH = "medial_branch", "Medial branch"
+    LATERAL_BRANCH = "lateral_branch", "Lateral branch"
+    PERCUTANEOUS = "percutaneous", "Percutaneous"
+    OTHER = "other", "Other"
+
+
+class ProcedureTypeQuerySet(models.QuerySet["ProcedureType"]):
+    def active(self) -> "ProcedureTypeQuerySet":
+        return self.filter(active=True)
+
+
+class ProcedureType(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    family = models.CharField(max_length=20, choices=Family.choices)
+    approach = models.CharField(max_length=20, choices=Approach.choices, blank=True)
+    default_intent = models.CharField(max_length=12, choices=Intent.choices, default=Intent.THERAPEUTIC)
+    cpt_codes = models.CharField("CPT codes", max_length=120, help_text="e.g. 64483, +64484 (add-on per level)")
+    spinal_level_required = models.BooleanField(
+        default=True, help_text="A procedure of this type must name at least one spinal level."
+    )
+    active = models.BooleanField(default=True)
+
+    objects = ProcedureTypeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Drug(models.Model):
+    class DrugClass(models.TextChoices):
+        CORTICOSTEROID = "corticosteroid", "Corticosteroid"
+        LOCAL_ANAESTHETIC = "local_anaesthetic", "Local anaesthetic"
+        CONTRAST = "contrast", "Contrast agent"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120, unique=True)
+    drug_class = models.CharField(max_length=20, choices=DrugClass.choices)
+    mpe_factor = models.DecimalField(
+        "MPE factor",
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Methylprednisolone-equivalent mg per mg (methylprednisolone = 1). Corticosteroids only.",
+    )
+    max_dose_mg = models.DecimalField(
+        "plausible ceiling (mg)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Doses above this per procedure are refused as implausible (e.g. dexamethasone 15 mg per ESI).",
+    )
+    particulate = models.BooleanField(
+        default=False, help_text="Particulate steroid: warned against for transforaminal injections."
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where the factor and ceiling come from.")
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(drug_class="corticosteroid", mpe_factor__gt=0)
+                | (~Q(drug_class="corticosteroid") & Q(mpe_factor__isnull=True)),
+                name="drug_mpe_factor_for_steroids_only",
+                violation_error_message="Corticosteroids need a positive MPE factor; other drugs have none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_dose_mg__isnull=True) | Q(max_dose_mg__gt=0), name="drug_max_dose_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_steroid(self) -> bool:
+        return self.drug_class == self.DrugClass.CORTICOSTEROID
+
+    def mpe(self, dose_mg: Decimal) -> Decimal:
+        return dose_mg * (self.mpe_factor or 0)

@@ -1,0 +1,163 @@
+"""Every write to a procedure record: log, correct, void. Each is one audited transaction.
+
+The limit check runs inside the same transaction as the save, with the patient's row locked, so two
+procedures saved at once for one patient cannot both slip under the same limit.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Patient
+from procedures import exposure, limits
+from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSite, ProcedureType
+from procedures.spine import LEVEL_ORDER
+
+OVERRIDE_NEEDED = "This procedure passes a hard limit. Give the clinical reason to go ahead, or change the plan."
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    place: str  # a spinal level ("L4-L5") or a named site key ("knee")
+    side: str
+
+    @property
+    def is_level(self) -> bool:
+        return self.place in LEVEL_ORDER
+
+
+@dataclass(frozen=True)
+class MedicationInput:
+    drug: Drug
+    dose_mg: Decimal
+    volume_ml: Decimal | None = None
+
+
+def _proposal(
+    procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput]
+) -> exposure.Injection:
+    return limits.proposed_injection(
+        procedure_type=procedure.procedure_type,
+        performed_on=timezone.localdate(procedure.performed_at),
+        intent=procedure.intent,
+        approach=procedure.approach,
+        sites=[(s.place, s.side) for s in sites],
+        doses=[(m.drug, m.dose_mg) for m in medications],
+        procedure_id=procedure.pk,
+    )
+
+
+def _check_limits(
+    procedure: Procedure,
+    sites: Sequence[SiteInput],
+    medications: Sequence[MedicationInput],
+    override_reason: str,
+) -> None:
+    """Record which hard limits this save overrides, or refuse it when no reason is given."""
+    # Serialises saves for one patient (PostgreSQL row lock; SQLite already serialises writers).
+    Patient.objects.select_for_update().filter(pk=procedure.patient_id).first()
+    check = limits.check_proposal(procedure.patient, _proposal(procedure, sites, medications))
+    blocking = check.blocking
+    reason = override_reason.strip()
+    if blocking and not reason:
+        raise ValidationError({"override_reason": OVERRIDE_NEEDED})
+    procedure.overridden_rules = ",".join(sorted({r.rule.code for r in blocking}))
+    procedure.override_reason = reason if blocking else ""
+
+
+def _write_parts(procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput]) -> None:
+    ProcedureSite.objects.bulk_create(
+        [
+            ProcedureSite(
+                procedure=procedure,
+                position=position,
+                level=site.place if site.is_level else "",
+                named_site="" if site.is_level else site.place,
+                side=site.side,
+            )
+            for position, site in enumerate(sites)
+        ]
+    )
+    ProcedureMedication.objects.bulk_create(
+        [
+            ProcedureMedication(procedure=procedure, drug=m.drug, dose_mg=m.dose_mg, volume_ml=m.volume_ml)
+            for m in medications
+        ]
+    )
+
+
+@transaction.atomic
+def procedure_log(
+    *,
+    patient: Patient,
+    procedure_type: ProcedureType,
+    recorded_by: User,
+    sites: Sequence[SiteInput],
+    medications: Sequence[MedicationInput],
+    override_reason: str = "",
+    **fields: Any,
+) -> Procedure:
+    if patient.is_archived:
+        raise ValidationError("This patient is archived; restore them before logging a procedure.")
+    procedure = Procedure(patient=patient, procedure_type=procedure_type, recorded_by=recorded_by, **fields)
+    procedure.intent = procedure.intent or procedure_type.default_intent
+    procedure.approach = procedure.approach or procedure_type.approach
+    _check_limits(procedure, sites, medications, override_reason)
+    procedure.save()
+    _write_parts(procedure, sites, medications)
+    return procedure
+
+
+def _parts_of(procedure: Procedure) -> tuple[list[SiteInput], list[tuple[int, Decimal, Decimal | None]]]:
+    sites = [SiteInput(s.place, s.side) for s in procedure.sites.order_by("position", "pk")]
+    meds = [(m.drug_id, m.dose_mg, m.volume_ml) for m in procedure.medications.order_by("pk")]
+    return sites, meds
+
+
+@transaction.atomic
+def procedure_update(
+    *,
+    procedure: Procedure,
+    sites: Sequence[SiteInput],
+    medications: Sequence[MedicationInput],
+    override_reason: str = "",
+    **fields: Any,
+) -> Procedure:
+    """Correct a record. Every field's old value stays in the history; so do replaced sites and drugs."""
+    if procedure.is_voided:
+        raise ValidationError("A voided procedure cannot be changed.")
+    for name, value in fields.items():
+        setattr(procedure, name, value)
+    procedure.intent = procedure.intent or procedure.procedure_type.default_intent
+    _check_limits(procedure, sites, medications, override_reason)
+    procedure.save()
+    old_sites, old_meds = _parts_of(procedure)
+    new_meds = [(m.drug.pk, m.dose_mg, m.volume_ml) for m in medications]
+    if old_sites != list(sites) or old_meds != new_meds:
+        # Deleted part rows keep their audit rows, so the history still shows what was there before.
+        for part in [*procedure.sites.all(), *procedure.medications.all()]:
+            part.delete()
+        _write_parts(procedure, sites, medications)
+    return procedure
+
+
+@transaction.atomic
+def procedure_void(*, procedure: Procedure, by: User, reason: str) -> Procedure:
+    """Mark a record entered in error. It stays, struck through, and no longer counts toward any limit."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this record is void."})
+    if procedure.is_voided:
+        raise ValidationError("This procedure is already void.")
+    procedure.voided_at = timezone.now()
+    procedure.voided_by = by
+    procedure.void_reason = reason
+    procedure._change_reason = f"Voided: {reason}"  # type: ignore[attr-defined]
+    procedure.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return procedure
