@@ -18,7 +18,7 @@ def _levels() -> list[str]:
     """Vertebrae and the interspaces between them, head to tail: C1, C1-C2, C2, …, L5, L5-S1, S1, …, S5."""
     vertebrae = _vertebrae()
     levels: list[str] = []
-    for upper, lower in zip(vertebrae, vertebrae[1:] + [""], strict=True):
+    for upper, lower in zip(vertebrae, [*vertebrae[1:], ""], strict=True):
         levels.append(upper)
         # The sacrum is fused: no interspaces below S1.
         if lower and not upper.startswith("S"):
