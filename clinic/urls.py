@@ -15,6 +15,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("patients/", include("patients.urls")),
+    path("procedures/", include("procedures.urls")),
     path("admin/", admin.site.urls),
 ]
 

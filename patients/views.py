@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from clinic.panels import chart_panels
 from clinic.roles import permission_required, require
 from patients import services
 from patients.audit import patient_history
@@ -71,6 +72,7 @@ def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _get_patient(request, pk)
     context = {
         "patient": patient,
+        "panels": chart_panels(request, patient),
         "archive_form": ArchiveForm(),
         "history": patient_history(patient) if request.user.has_perm("patients.view_historicalpatient") else None,
     }
@@ -85,9 +87,8 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
         services.patient_archive(patient=patient, reason=form.cleaned_data["reason"])
         messages.success(request, f"Archived {patient.full_name}. The record is kept and can be restored.")
         return redirect(patient)
-    return render(
-        request, "patients/chart.html", {"patient": patient, "archive_form": form, "history": None}, status=400
-    )
+    context = {"patient": patient, "archive_form": form, "history": None, "panels": chart_panels(request, patient)}
+    return render(request, "patients/chart.html", context, status=400)
 
 
 @require_POST

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ProceduresConfig(AppConfig):
     name = "procedures"
     verbose_name = "Procedures"
+
+    def ready(self) -> None:
+        from clinic.panels import ChartPanel, register_chart_panel
+        from procedures.views import chart_panel_context
+
+        register_chart_panel(
+            ChartPanel(
+                template="procedures/_chart_panel.html",
+                permission="procedures.view_procedure",
+                context=chart_panel_context,
+                order=10,
+            )
+        )

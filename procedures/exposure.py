@@ -236,26 +236,24 @@ class RuleResult:
     def explain(self) -> str:
         rule = self.rule
         subject = f"{_subject(rule)} " if _subject(rule) else ""
-        where = f" ({self.region})" if self.region is not None else ""
+        where = f" ({_REGION_WORDS[self.region]})" if self.region is not None else ""
+        value, limit = _num(self.value), _num(self.limit)
         if rule.kind is RuleKind.SESSIONS:
-            head = f"{self.value} of {self.limit} {subject}sessions{where} in {_months(rule.window_months)}"
+            head = f"{value} of {limit} {subject}sessions{where} in {_months(rule.window_months)}"
         elif rule.kind is RuleKind.MPE_TOTAL:
             steroid = "mg methylprednisolone-equivalent steroid"
-            head = f"{self.value} of {self.limit} {steroid}{where} in {_months(rule.window_months)}"
+            head = f"{value} of {limit} {steroid}{where} in {_months(rule.window_months)}"
         elif rule.kind is RuleKind.SPACING:
             first, last = self.counted[0].on, self.counted[-1].on
-            head = (
-                f"{self.value} days between {subject}sessions{where} on {first} and {last} "
-                f"(at least {self.limit} required)"
-            )
+            head = f"{value} days between {subject}sessions{where} on {first} and {last} (at least {limit} required)"
         elif rule.kind is RuleKind.DOSE_PER_SESSION:
-            steroid = f"{self.value} mg methylprednisolone-equivalent"
-            head = f"{steroid} in this {subject}session (limit {self.limit} mg)"
+            steroid = f"{value} mg methylprednisolone-equivalent"
+            head = f"{steroid} in this {subject}session (limit {limit} mg)"
         else:
-            levels = f"{self.value} level{'' if self.value == 1 else 's'}"
+            levels = f"{value} level{'' if self.value == 1 else 's'}"
             sides = ", bilateral," if self.counted[-1].bilateral else ""
             unilateral = ", unilateral only" if rule.unilateral_only else ""
-            head = f"{levels}{sides} in this {subject}session (limit {self.limit}{unilateral})"
+            head = f"{levels}{sides} in this {subject}session (limit {limit}{unilateral})"
         return f"{head}; {self._verdict()}"
 
     def _verdict(self) -> str:
@@ -270,6 +268,15 @@ class RuleResult:
         if self.next_allowed is None:
             return "over the limit, and no later date brings it within"
         return f"within limits again on {self.next_allowed}"
+
+
+_REGION_WORDS = {Region.CERVICOTHORACIC: "cervical/thoracic", Region.LUMBOSACRAL: "lumbar/sacral"}
+
+
+def _num(value: Decimal) -> str:
+    """Counts as whole numbers, milligrams to one decimal: "3", "53.3", never "53.300"."""
+    rounded = value.quantize(Decimal("0.1"))
+    return f"{rounded:f}".removesuffix(".0")
 
 
 def _subject(rule: Rule) -> str:

@@ -95,7 +95,8 @@ class Exposure:
 
     @property
     def standing(self) -> list[exposure.RuleResult]:
-        return [r for r in self.results if r.rule.kind in STANDING_KINDS]
+        """Standing results with something counted; "0 of 3 trigger point sessions" only adds noise."""
+        return [r for r in self.results if r.rule.kind in STANDING_KINDS and r.value > 0]
 
     def by_region(self) -> list[tuple[str, list[exposure.RuleResult]]]:
         """Standing results grouped for the chart: each spinal region, then whole-patient rules."""

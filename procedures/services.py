@@ -72,24 +72,19 @@ def _check_limits(
 
 
 def _write_parts(procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput]) -> None:
-    ProcedureSite.objects.bulk_create(
-        [
-            ProcedureSite(
-                procedure=procedure,
-                position=position,
-                level=site.place if site.is_level else "",
-                named_site="" if site.is_level else site.place,
-                side=site.side,
-            )
-            for position, site in enumerate(sites)
-        ]
-    )
-    ProcedureMedication.objects.bulk_create(
-        [
-            ProcedureMedication(procedure=procedure, drug=m.drug, dose_mg=m.dose_mg, volume_ml=m.volume_ml)
-            for m in medications
-        ]
-    )
+    # One save per part, not bulk_create: each row must write its audit-history row too.
+    for position, site in enumerate(sites):
+        ProcedureSite.objects.create(
+            procedure=procedure,
+            position=position,
+            level=site.place if site.is_level else "",
+            named_site="" if site.is_level else site.place,
+            side=site.side,
+        )
+    for medication in medications:
+        ProcedureMedication.objects.create(
+            procedure=procedure, drug=medication.drug, dose_mg=medication.dose_mg, volume_ml=medication.volume_ml
+        )
 
 
 @transaction.atomic

@@ -1,10 +1,18 @@
 """Test data built through the same services the application uses."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from clinic.roles import Role, sync_roles
 from patients import services
 from patients.models import Patient, Payer
+from procedures import services as procedure_services
+from procedures.models import Drug, Procedure, ProcedureType
+from procedures.services import MedicationInput, SiteInput
 
 
 def payer(name: str = "Medicare", key: str = "medicare") -> Payer:
@@ -22,3 +30,38 @@ def patient(**fields: Any) -> Patient:
     }
     values.update(fields)
     return services.patient_register(**values)
+
+
+def physician_user(username: str = "dr-demo") -> User:
+    if not Group.objects.filter(name=Role.PHYSICIAN.value).exists():
+        sync_roles()
+    user, created = User.objects.get_or_create(username=username, defaults={"first_name": "Dana", "last_name": "Demo"})
+    if created:
+        user.groups.add(Group.objects.get(name=Role.PHYSICIAN.value))
+    return user
+
+
+def procedure(
+    patient: Patient,
+    *,
+    on: datetime.date,
+    type_code: str = "esi-transforaminal",
+    sites: tuple[tuple[str, str], ...] = (("L5-S1", "left"),),
+    drugs: tuple[tuple[str, str], ...] = (("Dexamethasone sodium phosphate", "10"),),
+    physician: User | None = None,
+    override_reason: str = "",
+    **fields: Any,
+) -> Procedure:
+    """A procedure logged through the service, at 10:00 clinic time on `on`."""
+    doctor = physician or physician_user()
+    return procedure_services.procedure_log(
+        patient=patient,
+        procedure_type=ProcedureType.objects.get(code=type_code),
+        recorded_by=doctor,
+        performed_by=doctor,
+        performed_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10, 0))),
+        sites=[SiteInput(place, side) for place, side in sites],
+        medications=[MedicationInput(Drug.objects.get(name=name), Decimal(mg)) for name, mg in drugs],
+        override_reason=override_reason,
+        **fields,
+    )

@@ -108,13 +108,16 @@ class Drug(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(drug_class="corticosteroid", mpe_factor__gt=0)
+                # NULL > 0 is unknown, which a CHECK lets through: say "not null" outright.
+                condition=Q(drug_class="corticosteroid", mpe_factor__isnull=False, mpe_factor__gt=0)
                 | (~Q(drug_class="corticosteroid") & Q(mpe_factor__isnull=True)),
                 name="drug_mpe_factor_for_steroids_only",
                 violation_error_message="Corticosteroids need a positive MPE factor; other drugs have none.",
             ),
             models.CheckConstraint(
-                condition=Q(max_dose_mg__isnull=True) | Q(max_dose_mg__gt=0), name="drug_max_dose_positive"
+                condition=Q(max_dose_mg__isnull=True) | Q(max_dose_mg__gt=0),
+                name="drug_max_dose_positive",
+                violation_error_message="The ceiling must be more than zero, or empty for none.",
             ),
         ]
 

@@ -73,13 +73,18 @@ class LimitRule(models.Model):
     class Meta:
         ordering = ["rule_set__position", "rule_set__name", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(limit__gt=0), name="rule_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(limit__gt=0),
+                name="rule_limit_positive",
+                violation_error_message="The limit must be more than zero.",
+            ),
             models.CheckConstraint(condition=~Q(source=""), name="rule_has_source"),
             models.CheckConstraint(
                 condition=Q(effective_from__isnull=True)
                 | Q(effective_to__isnull=True)
                 | Q(effective_to__gte=F("effective_from")),
                 name="rule_effective_dates_ordered",
+                violation_error_message="A rule cannot end before it starts.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["sessions", "mpe_total"]) | Q(window_months__gt=0),

@@ -610,7 +610,7 @@ def test_a_full_six_month_window_opens_the_day_after_the_oldest_session_leaves()
     # the window at 2026-03-15 still starts 2025-09-15; at 2026-03-16 it starts 2025-09-16
     assert (result.status, result.next_allowed) == (Status.AT_LIMIT, day("2026-03-16"))
     assert result.explain() == (
-        "3 of 3 ESI sessions (lumbosacral) in 6 months; at the limit, room for another on 2026-03-16"
+        "3 of 3 ESI sessions (lumbar/sacral) in 6 months; at the limit, room for another on 2026-03-16"
     )
 
 
@@ -670,7 +670,7 @@ def test_a_proposed_dose_waits_until_enough_steroid_has_left_the_window() -> Non
     # 2026-03-02 leaves 160 + 53.30 > 200; 2026-06-02 leaves 40 + 53.30
     assert result.next_allowed == day("2026-06-02")
     assert result.explain() == (
-        "253.30 of 200 mg methylprednisolone-equivalent steroid in 12 months; within limits again on 2026-06-02"
+        "253.3 of 200 mg methylprednisolone-equivalent steroid in 12 months; within limits again on 2026-06-02"
     )
 
 
@@ -795,7 +795,7 @@ def test_the_dose_per_esi_is_advisory() -> None:
     )
     assert (result.value, result.status, result.blocking) == (D("53.30"), Status.OVER, False)
     assert result.explain() == (
-        "53.30 mg methylprednisolone-equivalent in this ESI session (limit 40 mg); over the limit"
+        "53.3 mg methylprednisolone-equivalent in this ESI session (limit 40 mg); over the limit"
     )
     at_limit = one(ESI_DOSE, [], "2025-05-01", proposed=lumbar_proposal("2025-05-01", doses=(triamcinolone("40"),)))
     assert at_limit.status is Status.AT_LIMIT
@@ -846,7 +846,9 @@ def test_a_fourth_lumbar_esi_is_over_the_clinic_default_and_at_the_medicare_limi
     six_months, twelve_months = only(results, ESI_6M, LS), only(results, ESI_12M, LS)
     assert (six_months.value, six_months.status, six_months.blocking) == (D(4), Status.OVER, True)
     assert six_months.next_allowed == day("2026-03-16")
-    assert six_months.explain() == ("4 of 3 ESI sessions (lumbosacral) in 6 months; within limits again on 2026-03-16")
+    assert six_months.explain() == (
+        "4 of 3 ESI sessions (lumbar/sacral) in 6 months; within limits again on 2026-03-16"
+    )
     assert (twelve_months.value, twelve_months.status, twelve_months.blocking) == (
         D(4),
         Status.AT_LIMIT,

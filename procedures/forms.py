@@ -1,0 +1,287 @@
+"""Procedure entry: the record's form plus its sites and medications, validated together."""
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from clinic.roles import Role
+from patients.models import Patient
+from procedures import exposure, limits, spine
+from procedures.models import Approach, Complication, Drug, Intent, Procedure, ProcedureType, Side
+from procedures.services import MedicationInput, SiteInput
+
+ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
+# A clock a few minutes fast on the procedure-room PC is not a future date.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+SITE_ROWS = 4
+MEDICATION_ROWS = 3
+
+
+class PhysicianChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ProcedureForm(forms.ModelForm[Procedure]):
+    performed_by = PhysicianChoiceField(queryset=User.objects.none(), label="Performing physician")
+    intent = forms.ChoiceField(
+        choices=[("", "Usual for the procedure"), *Intent.choices], required=False, label="Intent"
+    )
+    approach = forms.ChoiceField(
+        choices=[("", "Usual for the procedure"), *[c for c in Approach.choices if c[0]]],
+        required=False,
+        label="Approach",
+    )
+    complications = forms.MultipleChoiceField(
+        choices=Complication.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Complications"
+    )
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Override reason",
+        help_text="Needed only when this procedure passes a hard limit; recorded in the audit history.",
+    )
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "performed_at",
+            "performed_by",
+            "procedure_type",
+            "intent",
+            "approach",
+            "guidance",
+            "fluoro_time_s",
+            "air_kerma_mgy",
+            "dap_gycm2",
+            "contrast_agent",
+            "contrast_volume_ml",
+            "no_contrast_reason",
+            "sedation",
+            "consent_obtained",
+            "time_out_done",
+            "nrs_pre",
+            "nrs_post",
+            "relief_post_pct",
+            "complications",
+            "complication_note",
+            "diagnoses",
+            "note",
+        ]
+        widgets = {
+            "performed_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "diagnoses": forms.TextInput(attrs={"list": "icd10-common", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        physicians = User.objects.filter(groups__name=Role.PHYSICIAN.value, is_active=True).order_by("last_name")
+        self.fields["performed_by"].queryset = physicians  # type: ignore[attr-defined]
+        self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
+        self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
+            drug_class=Drug.DrugClass.CONTRAST, active=True
+        )
+        for name in ("nrs_pre", "nrs_post", "relief_post_pct"):
+            self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        if self.instance.pk is None:
+            self.initial.setdefault("performed_at", timezone.localtime().replace(second=0, microsecond=0))
+            if user.groups.filter(name=Role.PHYSICIAN.value).exists():
+                self.initial.setdefault("performed_by", user.pk)
+        else:
+            self.initial["complications"] = [c for c in self.instance.complications.split(",") if c]
+            self.initial["override_reason"] = self.instance.override_reason
+
+    def clean_performed_at(self) -> datetime.datetime:
+        performed_at: datetime.datetime = self.cleaned_data["performed_at"]
+        if performed_at > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError("The date and time cannot be in the future.")
+        return performed_at
+
+    def clean_complications(self) -> str:
+        return ",".join(self.cleaned_data["complications"])
+
+    def clean_diagnoses(self) -> str:
+        codes = [c.strip().upper() for c in re.split(r"[,;\s]+", self.cleaned_data["diagnoses"]) if c.strip()]
+        bad = [c for c in codes if not ICD10.match(c)]
+        if bad:
+            raise forms.ValidationError(f"Not an ICD-10 code: {', '.join(bad)}. Use codes like M54.16.")
+        return ", ".join(codes)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("guidance") != "fluoroscopy":
+            for name in ("fluoro_time_s", "air_kerma_mgy", "dap_gycm2"):
+                if cleaned.get(name) is not None:
+                    self.add_error(name, "Only with fluoroscopy guidance.")
+        agent, volume = cleaned.get("contrast_agent"), cleaned.get("contrast_volume_ml")
+        if agent and volume is None:
+            self.add_error("contrast_volume_ml", "Enter the contrast volume in mL.")
+        if volume is not None and not agent:
+            self.add_error("contrast_agent", "Choose the contrast agent.")
+        return cleaned
+
+
+class SiteForm(forms.Form):
+    place = forms.ChoiceField(choices=[("", "—"), *spine.level_choices()], required=False, label="Level or site")
+    side = forms.ChoiceField(choices=[("", "—"), *Side.choices], required=False, label="Side")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        self.fields["place"].label = f"Level or site {number}"
+        self.fields["side"].label = f"Side {number}"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("place") and not cleaned.get("side"):
+            self.add_error("side", "Choose the side.")
+        if cleaned.get("side") and not cleaned.get("place"):
+            self.add_error("place", "Choose the level or site.")
+        return cleaned
+
+    def site(self) -> SiteInput | None:
+        place = self.cleaned_data.get("place", "")
+        if not place or not self.cleaned_data.get("side"):
+            return None
+        return SiteInput(place.removeprefix("site:"), self.cleaned_data["side"])
+
+
+class MedicationForm(forms.Form):
+    drug = forms.ModelChoiceField(queryset=Drug.objects.none(), required=False, label="Drug")
+    dose_mg = forms.DecimalField(required=False, max_digits=7, decimal_places=2, label="Dose (mg)")
+    volume_ml = forms.DecimalField(required=False, max_digits=5, decimal_places=1, min_value=0.1, label="Volume (mL)")
+
+    def __init__(self, *args: Any, drugs: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["drug"].queryset = drugs  # type: ignore[attr-defined]
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        for name, label in (("drug", "Drug"), ("dose_mg", "Dose (mg)"), ("volume_ml", "Volume (mL)")):
+            self.fields[name].label = f"{label} {number}"
+        self.fields["dose_mg"].widget.attrs.update({"step": "any", "inputmode": "decimal", "class": "dose-input"})
+        self.fields["volume_ml"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        drug: Drug | None = cleaned.get("drug")
+        dose: Decimal | None = cleaned.get("dose_mg")
+        if drug and dose is None and "dose_mg" not in self.errors:
+            self.add_error("dose_mg", "Enter the dose in mg.")
+        if dose is not None:
+            if not drug:
+                self.add_error("drug", "Choose the drug.")
+            if dose <= 0:
+                self.add_error("dose_mg", "The dose must be more than 0 mg.")
+            elif drug and drug.max_dose_mg is not None and dose > drug.max_dose_mg:
+                self.add_error(
+                    "dose_mg",
+                    f"Above the plausible ceiling for {drug.name}: {drug.max_dose_mg.normalize():f} mg per procedure.",
+                )
+        return cleaned
+
+    def medication(self) -> MedicationInput | None:
+        drug, dose = self.cleaned_data.get("drug"), self.cleaned_data.get("dose_mg")
+        if not drug or dose is None or dose <= 0:
+            return None
+        return MedicationInput(drug, dose, self.cleaned_data.get("volume_ml"))
+
+
+class ProcedureEntry:
+    """The whole entry screen: record, sites and medications, read and checked as one."""
+
+    def __init__(
+        self, data: Any, *, patient: Patient, user: User, instance: Procedure | None = None, initial: Any = None
+    ) -> None:
+        self.patient = patient
+        self.instance = instance
+        self.form = ProcedureForm(data, instance=instance, user=user, initial=initial)
+        site_initial, med_initial = self._initial_parts(instance)
+        drugs = Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST)
+        self.site_forms = [
+            SiteForm(data, prefix=f"site-{i}", initial=site_initial[i] if i < len(site_initial) else None)
+            for i in range(max(SITE_ROWS, len(site_initial) + 1))
+        ]
+        self.medication_forms = [
+            MedicationForm(
+                data, prefix=f"med-{i}", drugs=drugs, initial=med_initial[i] if i < len(med_initial) else None
+            )
+            for i in range(max(MEDICATION_ROWS, len(med_initial) + 1))
+        ]
+        self.site_error = ""
+
+    @staticmethod
+    def _initial_parts(instance: Procedure | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if instance is None or instance.pk is None:
+            return [], []
+        sites = [
+            {"place": s.level or f"site:{s.named_site}", "side": s.side} for s in instance.sites.order_by("position")
+        ]
+        meds = [
+            {"drug": m.drug_id, "dose_mg": m.dose_mg, "volume_ml": m.volume_ml}
+            for m in instance.medications.order_by("pk")
+        ]
+        return sites, meds
+
+    def is_valid(self) -> bool:
+        valid = all([self.form.is_valid(), *(f.is_valid() for f in self.site_forms)])
+        valid = all([valid, *(f.is_valid() for f in self.medication_forms)])
+        sites = self.site_inputs()
+        places = [s.place for s in sites]
+        procedure_type = self.form.cleaned_data.get("procedure_type")
+        if len(places) != len(set(places)):
+            self.site_error = "Each level or site once: use the side for left, right or bilateral."
+        elif procedure_type and procedure_type.spinal_level_required and not any(s.is_level for s in sites):
+            self.site_error = f"{procedure_type.name} needs at least one spinal level."
+        elif procedure_type and not sites:
+            self.site_error = "Enter where the procedure was done."
+        return valid and not self.site_error
+
+    def site_inputs(self) -> list[SiteInput]:
+        return [site for f in self.site_forms if f.is_valid() and (site := f.site())]
+
+    def medication_inputs(self) -> list[MedicationInput]:
+        return [med for f in self.medication_forms if f.is_valid() and (med := f.medication())]
+
+    def record_fields(self) -> dict[str, Any]:
+        fields = {name: self.form.cleaned_data[name] for name in ProcedureForm.Meta.fields}
+        fields["intent"] = fields["intent"] or ""
+        return fields
+
+    @property
+    def override_reason(self) -> str:
+        return str(self.form.cleaned_data.get("override_reason", ""))
+
+    def proposal(self) -> exposure.Injection | None:
+        """What has been entered so far, as the engine sees it; None until the type and date are known."""
+        cleaned = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        procedure_type: ProcedureType | None = cleaned.get("procedure_type")
+        performed_at: datetime.datetime | None = cleaned.get("performed_at")
+        if procedure_type is None or performed_at is None:
+            return None
+        return limits.proposed_injection(
+            procedure_type=procedure_type,
+            performed_on=timezone.localdate(performed_at),
+            intent=cleaned.get("intent") or procedure_type.default_intent,
+            approach=cleaned.get("approach") or procedure_type.approach,
+            sites=[(s.place, s.side) for s in self.site_inputs()],
+            doses=[(m.drug, m.dose_mg) for m in self.medication_inputs()],
+            procedure_id=self.instance.pk if self.instance else None,
+        )
+
+    def particulate_warning(self) -> str:
+        """Transforaminal injections should use a non-particulate steroid (Rathmell et al. 2015)."""
+        cleaned = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        procedure_type: ProcedureType | None = cleaned.get("procedure_type")
+        approach = cleaned.get("approach") or (procedure_type.approach if procedure_type else "")
+        particulate = [m.drug.name for m in self.medication_inputs() if m.drug.particulate]
+        if approach == Approach.TRANSFORAMINAL and particulate:
+            return (
+                f"{', '.join(particulate)} is particulate: for a transforaminal injection a non-particulate "
+                "steroid (dexamethasone) is preferred (Rathmell et al., Anesthesiology 2015)."
+            )
+        return ""

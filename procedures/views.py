@@ -1,0 +1,155 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic.audit import history_entries
+from clinic.roles import permission_required, require
+from patients.models import Patient
+from procedures import limits, services
+from procedures.forms import ProcedureEntry
+from procedures.models import Procedure
+
+CHART_PROCEDURES = 25
+PAGE_SIZE = 50
+
+
+def _get_procedure(request: HttpRequest, pk: int, permission: str = "procedures.view_procedure") -> Procedure:
+    """The one access check for a procedure: 403 without the permission, 404 if absent."""
+    require(request.user, permission)
+    return get_object_or_404(Procedure.objects.with_details().select_related("patient__payer"), pk=pk)
+
+
+def _patient_from(request: HttpRequest) -> Patient:
+    patient_id = request.GET.get("patient") or request.POST.get("patient")
+    if not patient_id or not str(patient_id).isdigit():
+        raise Patient.DoesNotExist
+    return get_object_or_404(Patient.objects.select_related("payer"), pk=patient_id)
+
+
+def _entry_page(request: HttpRequest, entry: ProcedureEntry, **context: Any) -> HttpResponse:
+    context |= {"entry": entry, "patient": entry.patient, "check": _check(entry) if entry.form.is_bound else None}
+    return render(request, "procedures/form.html", context)
+
+
+def _check(entry: ProcedureEntry) -> limits.ProposalCheck | None:
+    proposal = entry.proposal()
+    return limits.check_proposal(entry.patient, proposal) if proposal else None
+
+
+@permission_required("procedures.add_procedure")
+def procedure_new(request: HttpRequest) -> HttpResponse:
+    try:
+        patient = _patient_from(request)
+    except Patient.DoesNotExist:
+        messages.info(request, "Open the patient's chart first, then log the procedure from there.")
+        return redirect("patients:list")
+    if patient.is_archived:
+        messages.error(request, "This patient is archived; restore them before logging a procedure.")
+        return redirect(patient)
+    entry = ProcedureEntry(request.POST or None, patient=patient, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and entry.is_valid():
+        try:
+            procedure = services.procedure_log(
+                patient=patient,
+                recorded_by=request.user,  # type: ignore[arg-type]
+                sites=entry.site_inputs(),
+                medications=entry.medication_inputs(),
+                override_reason=entry.override_reason,
+                **entry.record_fields(),
+            )
+        except ValidationError as error:
+            entry.form.add_error(None, error)
+        else:
+            messages.success(request, f"Logged {procedure.procedure_type} for {patient.full_name}.")
+            return redirect(procedure)
+    return _entry_page(request, entry)
+
+
+def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = _get_procedure(request, pk, "procedures.change_procedure")
+    if procedure.is_voided:
+        messages.error(request, "A voided procedure cannot be changed.")
+        return redirect(procedure)
+    entry = ProcedureEntry(request.POST or None, patient=procedure.patient, user=request.user, instance=procedure)  # type: ignore[arg-type]
+    if request.method == "POST" and entry.is_valid():
+        try:
+            services.procedure_update(
+                procedure=procedure,
+                sites=entry.site_inputs(),
+                medications=entry.medication_inputs(),
+                override_reason=entry.override_reason,
+                **entry.record_fields(),
+            )
+        except ValidationError as error:
+            entry.form.add_error(None, error)
+        else:
+            messages.success(request, "Saved the correction. The earlier values are kept in the history.")
+            return redirect(procedure)
+    return _entry_page(request, entry, procedure=procedure)
+
+
+@require_POST
+@permission_required("procedures.add_procedure")
+def procedure_check(request: HttpRequest) -> HttpResponse:
+    """The live limit check: what the entry so far would do to the patient's limits, before saving."""
+    patient = get_object_or_404(Patient.objects.select_related("payer"), pk=request.POST.get("patient", 0))
+    instance = None
+    if request.POST.get("procedure"):
+        instance = _get_procedure(request, int(request.POST["procedure"]), "procedures.change_procedure")
+    entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance)  # type: ignore[arg-type]
+    entry.is_valid()
+    return render(request, "procedures/_check.html", {"entry": entry, "check": _check(entry)})
+
+
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = _get_procedure(request, pk)
+    history = None
+    if request.user.has_perm("procedures.view_historicalprocedure"):
+        history = history_entries(procedure, created="Logged")
+    return render(request, "procedures/detail.html", {"procedure": procedure, "history": history})
+
+
+@require_POST
+def procedure_void(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = _get_procedure(request, pk, "procedures.void_procedure")
+    try:
+        services.procedure_void(procedure=procedure, by=request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Voided. The record stays, struck through, and no longer counts toward limits.")
+    return redirect(procedure)
+
+
+@permission_required("procedures.view_procedure")
+def flags(request: HttpRequest) -> HttpResponse:
+    return render(request, "procedures/flags.html", {"flagged": limits.all_flags(), "today": timezone.localdate()})
+
+
+def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    """The chart's procedures and steroid-exposure panel: seven queries whatever the history length."""
+    today = timezone.localdate()
+    rule_sets = limits.load_rule_sets()
+    # Only the engine's look-back window is loaded; older records are on the patient's procedure list.
+    recent = list(Procedure.objects.for_patient(patient).since(limits.lookback_start(rule_sets, today)).with_details())
+    return {
+        "patient": patient,
+        "procedures": recent[:CHART_PROCEDURES],
+        "procedure_count": Procedure.objects.for_patient(patient).count(),
+        "exposure": limits.patient_exposure(patient, recent, rule_sets, today),
+        "can_log": request.user.has_perm("procedures.add_procedure") and not patient.is_archived,
+    }
+
+
+@permission_required("procedures.view_procedure")
+def patient_procedures(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Every procedure of one patient, voided ones included, newest first."""
+    patient = get_object_or_404(Patient, pk=patient_id)
+    page = Paginator(Procedure.objects.for_patient(patient).with_details(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procedures/patient_list.html", {"patient": patient, "page": page})
