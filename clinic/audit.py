@@ -1,15 +1,14 @@
 """Reading django-simple-history as "who changed what, when", for any audited model."""
 
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import ForeignKey, Model
 
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
-
-Show = Callable[[str, Any], str]
 
 
 @dataclass
@@ -37,38 +36,47 @@ def plain(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, AbstractBaseUser):
+        return who(value)
     return str(value)
 
 
-def history_entries(
-    instance: Model, *, show: Show | None = None, created: str = "Created", skip: frozenset[str] = frozenset()
-) -> list[HistoryEntry]:
-    """Newest first; two queries whatever the length of the history.
+def history_entries(instance: Model, *, created: str = "Created") -> list[HistoryEntry]:
+    """Newest first, in a fixed number of queries whatever the length of the history.
 
-    `show(field, value)` renders a value (foreign keys arrive as ids); `skip` hides bookkeeping fields.
+    Choice fields show their labels and foreign keys the related object, fetched once per model.
     """
     model = type(instance)
-    records = list(
-        instance.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]
-    )
+    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))  # type: ignore[attr-defined]
+    diffs = [records[i].diff_against(records[i - 1]).changes if i else [] for i in range(len(records))]
+    related = _related_objects(model, [c for changes in diffs for c in changes])
+
+    def show(name: str, value: Any) -> str:
+        model_field = model._meta.get_field(name)
+        if isinstance(model_field, ForeignKey) and value is not None:
+            return plain(related[model_field.related_model].get(value, f"#{value}"))
+        choices = dict(getattr(model_field, "choices", None) or [])
+        return plain(choices.get(value, value))
+
     entries = []
-    previous = None
-    for record in records:
+    for record, changes in zip(records, diffs, strict=True):
         entry = HistoryEntry(
             when=record.history_date,
             who=who(record.history_user),
             what=created if record.history_type == "+" else KIND[record.history_type],
             reason=record.history_change_reason or "",
         )
-        if previous is not None:
-            for change in record.diff_against(previous).changes:
-                if change.field in skip:
-                    continue
-                label = str(getattr(model._meta.get_field(change.field), "verbose_name", change.field))
-                render = show or (lambda _name, value: plain(value))
-                entry.changes.append(
-                    Change(label.capitalize(), render(change.field, change.old), render(change.field, change.new))
-                )
+        for change in changes:
+            label = str(getattr(model._meta.get_field(change.field), "verbose_name", change.field)).capitalize()
+            entry.changes.append(Change(label, show(change.field, change.old), show(change.field, change.new)))
         entries.append(entry)
-        previous = record
     return entries[::-1]
+
+
+def _related_objects(model: type[Model], changes: list[Any]) -> dict[Any, dict[Any, Model]]:
+    ids: dict[Any, set[Any]] = defaultdict(set)
+    for change in changes:
+        model_field = model._meta.get_field(change.field)
+        if isinstance(model_field, ForeignKey):
+            ids[model_field.related_model].update(v for v in (change.old, change.new) if v is not None)
+    return {related: related._default_manager.in_bulk(list(pks)) for related, pks in ids.items()}

@@ -228,6 +228,11 @@ class RuleResult:
     involves_proposal: bool | None = None
 
     @property
+    def where(self) -> str:
+        """The region in plain words, or what a whole-patient rule counts."""
+        return _REGION_WORDS[self.region] if self.region is not None else "all injections"
+
+    @property
     def blocking(self) -> bool:
         return (
             self.status is Status.OVER and self.rule.severity is Severity.HARD and self.involves_proposal is not False

@@ -87,6 +87,7 @@ class ProcedureForm(forms.ModelForm[Procedure]):
         self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
             drug_class=Drug.DrugClass.CONTRAST, active=True
         )
+        self.fields["contrast_agent"].empty_label = "None"  # type: ignore[attr-defined]
         for name in ("nrs_pre", "nrs_post", "relief_post_pct"):
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         if self.instance.pk is None:

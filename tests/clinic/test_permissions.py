@@ -4,11 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.permissions import ADMIN_LOGIN, FORBIDDEN, LOGIN, OK, ROLES, check, login_as
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["anonymous", "norole", "frontdesk", "nurse", "physician", "administrator"]
-OK, FORBIDDEN, LOGIN = 200, 403, "login"
 
 # page name -> expected outcome per role, in ROLES order
 MATRIX = {
@@ -18,7 +16,7 @@ MATRIX = {
     "patients:chart": [LOGIN, FORBIDDEN, OK, OK, OK, OK],
     "patients:edit": [LOGIN, FORBIDDEN, OK, OK, OK, FORBIDDEN],
     "password_change": [LOGIN, OK, OK, OK, OK, OK],
-    "admin:index": ["admin-login", "admin-login", "admin-login", "admin-login", "admin-login", OK],
+    "admin:index": [ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK],
 }
 POST_MATRIX = {
     "patients:archive": [LOGIN, FORBIDDEN, 302, FORBIDDEN, 302, FORBIDDEN],
@@ -34,36 +32,20 @@ def _url(name: str, patient) -> str:
     )
 
 
-def _login_as(client, request, role: str) -> None:
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
-
-
-def _check(response, expected) -> None:
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
-    elif expected == "admin-login":
-        assert response.status_code == 302
-        assert "/admin/login/" in response.url
-    else:
-        assert response.status_code == expected
-
-
 @pytest.mark.parametrize("page", MATRIX)
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_every_page_answers_every_role_as_the_matrix_says(client, request, page, role_index):
     patient = factories.patient()
-    _login_as(client, request, ROLES[role_index])
-    _check(client.get(_url(page, patient)), MATRIX[page][role_index])
+    login_as(client, request, ROLES[role_index])
+    check(client.get(_url(page, patient)), MATRIX[page][role_index])
 
 
 @pytest.mark.parametrize("action", POST_MATRIX)
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_every_action_answers_every_role_as_the_matrix_says(client, request, action, role_index):
     patient = factories.patient()
-    _login_as(client, request, ROLES[role_index])
-    _check(client.post(_url(action, patient), {"reason": "Moved away"}), POST_MATRIX[action][role_index])
+    login_as(client, request, ROLES[role_index])
+    check(client.post(_url(action, patient), {"reason": "Moved away"}), POST_MATRIX[action][role_index])
 
 
 def test_the_403_page_names_the_role_that_is_needed(client, administrator):

@@ -213,3 +213,23 @@ def test_an_archived_patient_gets_no_new_procedures(client, physician, patient):
     response = log(client, patient, entry(patient, physician))
     assert response.status_code == 302
     assert not Procedure.objects.exists()
+
+
+def test_the_history_names_people_and_choices_not_database_ids(client, physician, administrator, patient, make_user):
+    from clinic.roles import Role
+
+    procedure = factories.procedure(patient, on=timezone.localdate() - datetime.timedelta(days=1), physician=physician)
+    colleague = make_user("rosa", Role.PHYSICIAN)
+    client.force_login(physician)
+    data = entry(
+        patient,
+        physician,
+        performed_by=colleague.pk,
+        sedation="moderate",
+        performed_at=procedure.performed_at.strftime("%Y-%m-%dT%H:%M"),
+    )
+    client.post(reverse("procedures:edit", args=[procedure.pk]), data)
+    client.force_login(administrator)
+    changes = client.get(procedure.get_absolute_url()).context["history"][0].changes
+    assert ("Performing physician", "Paul", "Rosa") in {(c.field, c.old, c.new) for c in changes}
+    assert ("Sedation", "Local anaesthetic only", "Moderate (conscious)") in {(c.field, c.old, c.new) for c in changes}

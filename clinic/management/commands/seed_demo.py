@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clinic.roles import Role, sync_roles
 from patients.demo import seed_patients
+from procedures.demo import seed_procedures
 
 DEMO_PASSWORD = "clinic-demo"
 DEMO_USERS = [
@@ -42,8 +43,11 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=role.value))
         # A fixed seed: the same demo every time, so a second run finds everything in place.
         rng = random.Random(2026)
-        patients = seed_patients(rng, timezone.localdate())
+        today = timezone.localdate()
+        patients = seed_patients(rng, today)
+        added = seed_procedures(rng, today, patients, [User.objects.get(username="physician")])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
+        self.stdout.write(f"Demo procedures: {added} added." if added else "Demo procedures: already in place.")
         self.stdout.write("Demo logins (password: clinic-demo):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")

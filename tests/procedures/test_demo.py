@@ -1,0 +1,81 @@
+"""The demo clinic's procedure history: a realistic year that shows every limit state, made once."""
+
+import datetime
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from procedures import limits
+from procedures.exposure import Status
+from procedures.models import Procedure, ProcedureMedication, ProcedureSite
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """Seed once for the module (about two seconds), and roll it all back afterwards.
+
+    Each test still runs in its own savepoint inside this transaction, so nothing a test does leaks.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
+def audit_rows() -> tuple[int, int, int]:
+    return Procedure.history.count(), ProcedureSite.history.count(), ProcedureMedication.history.count()
+
+
+def test_the_demo_clinic_has_a_year_of_procedures_all_in_the_past(demo):
+    procedures = Procedure.objects.all()
+    assert 150 <= procedures.count() <= 250
+    assert f"Demo procedures: {procedures.count()} added." in demo
+    assert not procedures.filter(performed_at__gte=timezone.now()).exists()
+    # Only the bone-density story reaches back further than a year, and never past three.
+    now = timezone.now()
+    older = procedures.filter(performed_at__lt=now - datetime.timedelta(days=366))
+    assert older.values("patient").distinct().count() == 1
+    assert not procedures.filter(performed_at__lt=now - datetime.timedelta(days=3 * 365)).exists()
+    assert {(p.performed_by.username, p.recorded_by.username) for p in procedures} == {("physician", "physician")}
+
+
+def test_seeding_the_demo_again_adds_nothing(demo):
+    before = (Procedure.objects.count(), *audit_rows())
+
+    output = seed()
+
+    assert (Procedure.objects.count(), *audit_rows()) == before
+    assert "Demo procedures: already in place." in output
+
+
+def test_the_flags_page_shows_patients_at_and_over_their_limits_including_the_steroid_cap(demo):
+    flagged = limits.all_flags()
+
+    results = [result for exposure in flagged for result in exposure.flagged]
+    assert len(flagged) >= 3
+    assert any(r.status is Status.AT_LIMIT for r in results)
+    assert any(r.status is Status.OVER for r in results)
+    assert any(r.status is Status.OVER and r.rule.code == "steroid-200-12m" for r in results)
+
+
+def test_every_procedure_past_a_hard_limit_carries_the_physicians_reason(demo):
+    overridden = Procedure.objects.exclude(overridden_rules="")
+    assert overridden.exists()
+    assert all(p.override_reason.strip() for p in overridden)
+
+
+def test_a_few_records_entered_in_error_are_voided_with_a_reason(demo):
+    voided = Procedure.objects.filter(voided_at__isnull=False)
+    assert 3 <= voided.count() <= 5
+    assert all(p.void_reason.startswith(("Entered in error", "Duplicate entry")) for p in voided)

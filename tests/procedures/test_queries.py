@@ -1,0 +1,76 @@
+"""The chart, the flags page and the lists run a fixed number of queries whatever the history length."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TRIAMCINOLONE = (("Triamcinolone acetonide", "40"),)
+
+
+def esis(patient, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        factories.procedure(
+            patient,
+            on=timezone.localdate() - datetime.timedelta(days=20 + 15 * n),
+            drugs=TRIAMCINOLONE,
+            override_reason="Demonstration of a long history",
+        )
+
+
+def queries_for(client, django_assert_max_num_queries, url: str, ceiling: int) -> int:
+    with django_assert_max_num_queries(ceiling) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["chart", "patient_list"],
+)
+def test_a_patients_pages_do_not_grow_with_their_history(client, physician, django_assert_max_num_queries, page):
+    patient = factories.patient(payer=factories.payer())
+    url = patient.get_absolute_url() if page == "chart" else reverse("procedures:patient_list", args=[patient.pk])
+    client.force_login(physician)
+    esis(patient, 2)
+    few = queries_for(client, django_assert_max_num_queries, url, 20)
+    esis(patient, 18, start=2)
+    queries_for(client, django_assert_max_num_queries, url, few)
+
+
+def test_the_flags_page_does_not_grow_with_the_number_of_patients(client, nurse, django_assert_max_num_queries):
+    client.force_login(nurse)
+    for n in range(2):
+        esis(factories.patient(first_name=f"A{n}"), 3)
+    few = queries_for(client, django_assert_max_num_queries, reverse("procedures:flags"), 16)
+    assert len(client.get(reverse("procedures:flags")).context["flagged"]) == 2
+    for n in range(8):
+        esis(factories.patient(first_name=f"B{n}", payer=factories.payer()), 4)
+    queries_for(client, django_assert_max_num_queries, reverse("procedures:flags"), few)
+    assert len(client.get(reverse("procedures:flags")).context["flagged"]) == 10
+
+
+def test_the_live_check_does_not_grow_with_the_history(client, physician, django_assert_max_num_queries):
+    from procedures.models import ProcedureType
+
+    patient = factories.patient()
+    client.force_login(physician)
+    data = {
+        "patient": patient.pk,
+        "performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "procedure_type": ProcedureType.objects.get(code="esi-interlaminar").pk,
+        "site-0-place": "L5-S1",
+        "site-0-side": "midline",
+    }
+    esis(patient, 1)
+    # Form validation checks each database constraint with a tiny query: a fixed cost.
+    with django_assert_max_num_queries(40) as few:
+        client.post(reverse("procedures:check"), data)
+    esis(patient, 12, start=1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.post(reverse("procedures:check"), data)
