@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.pages import log_in, log_out
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_front_desk_registers_finds_and_corrects_a_patient_and_the_administrator_sees_the_change(

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.browser.pages import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_physician_is_warned_live_overrides_with_a_reason_and_the_chart_and_flags_show_it(
