@@ -54,9 +54,11 @@ class LimitRule(models.Model):
         default=0, help_text="Rolling window for session counts and steroid totals."
     )
     families = models.CharField(
-        max_length=200, blank=True, help_text="Procedure families counted, comma-separated; empty for all."
+        max_length=200, blank=True, help_text="Procedure families counted; none ticked counts every family."
     )
-    approaches = models.CharField(max_length=200, blank=True, help_text="Approaches counted; empty for all.")
+    approaches = models.CharField(
+        max_length=200, blank=True, help_text="Approaches counted; none ticked counts every approach."
+    )
     intent = models.CharField(max_length=12, choices=Intent.choices, blank=True, help_text="Empty for both.")
     per_region = models.BooleanField(default=False, help_text="Count cervical/thoracic and lumbar/sacral separately.")
     unilateral_only = models.BooleanField(default=False, help_text="Levels rule: a bilateral session breaks it.")
