@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,11 +25,12 @@ def _get_procedure(request: HttpRequest, pk: int, permission: str = "procedures.
     return get_object_or_404(Procedure.objects.with_details().select_related("patient__payer"), pk=pk)
 
 
-def _patient_from(request: HttpRequest) -> Patient:
-    patient_id = request.GET.get("patient") or request.POST.get("patient")
-    if not patient_id or not str(patient_id).isdigit():
-        raise Patient.DoesNotExist
-    return get_object_or_404(Patient.objects.select_related("payer"), pk=patient_id)
+def _patient_from(request: HttpRequest) -> Patient | None:
+    """The patient named in the query or form; None for a missing or malformed id."""
+    patient_id = request.GET.get("patient") or request.POST.get("patient") or ""
+    if not patient_id.isdigit():
+        return None
+    return Patient.objects.select_related("payer").filter(pk=patient_id).first()
 
 
 def _entry_page(request: HttpRequest, entry: ProcedureEntry, **context: Any) -> HttpResponse:
@@ -44,9 +45,8 @@ def _check(entry: ProcedureEntry) -> limits.ProposalCheck | None:
 
 @permission_required("procedures.add_procedure")
 def procedure_new(request: HttpRequest) -> HttpResponse:
-    try:
-        patient = _patient_from(request)
-    except Patient.DoesNotExist:
+    patient = _patient_from(request)
+    if patient is None:
         messages.info(request, "Open the patient's chart first, then log the procedure from there.")
         return redirect("patients:list")
     if patient.is_archived:
@@ -98,9 +98,11 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("procedures.add_procedure")
 def procedure_check(request: HttpRequest) -> HttpResponse:
     """The live limit check: what the entry so far would do to the patient's limits, before saving."""
-    patient = get_object_or_404(Patient.objects.select_related("payer"), pk=request.POST.get("patient", 0))
+    patient = _patient_from(request)
+    if patient is None:
+        raise Http404("No such patient.")
     instance = None
-    if request.POST.get("procedure"):
+    if request.POST.get("procedure", "").isdigit():
         instance = _get_procedure(request, int(request.POST["procedure"]), "procedures.change_procedure")
     entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance)  # type: ignore[arg-type]
     entry.is_valid()

@@ -65,3 +65,23 @@ def procedure(
         override_reason=override_reason,
         **fields,
     )
+
+
+def esi_entry(patient: Patient, physician: User, **changes: Any) -> dict[str, Any]:
+    """The procedure form as a physician fills it now: a bilateral two-level transforaminal ESI with
+    dexamethasone 10 mg."""
+    data: dict[str, Any] = {
+        "patient": patient.pk,
+        "performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "performed_by": physician.pk,
+        "procedure_type": ProcedureType.objects.get(code="esi-transforaminal").pk,
+        "guidance": "fluoroscopy",
+        "sedation": "local",
+        "site-0-place": "L4-L5",
+        "site-0-side": "bilateral",
+        "site-1-place": "L5-S1",
+        "site-1-side": "bilateral",
+        "med-0-drug": Drug.objects.get(name="Dexamethasone sodium phosphate").pk,
+        "med-0-dose_mg": "10",
+    }
+    return data | changes

@@ -35,23 +35,7 @@ def three_lumbar_esis(medicare):
     return patient
 
 
-def fourth_esi(patient, physician, **changes):
-    data = {
-        "patient": patient.pk,
-        "performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "performed_by": physician.pk,
-        "procedure_type": ProcedureType.objects.get(code="esi-transforaminal").pk,
-        "guidance": "fluoroscopy",
-        "sedation": "local",
-        "site-0-place": "L4-L5",
-        "site-0-side": "bilateral",
-        "site-1-place": "L5-S1",
-        "site-1-side": "bilateral",
-        "med-0-drug": Drug.objects.get(name="Dexamethasone sodium phosphate").pk,
-        "med-0-dose_mg": "10",
-    }
-    data.update(changes)
-    return data
+fourth_esi = factories.esi_entry
 
 
 def test_the_live_check_warns_before_saving_that_the_fourth_esi_passes_the_limit(client, physician, three_lumbar_esis):

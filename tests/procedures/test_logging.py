@@ -19,21 +19,9 @@ def patient():
 
 
 def entry(patient, physician, **changes):
-    """The form as a physician fills it: a bilateral two-level transforaminal ESI with dexamethasone."""
-    data = {
-        "patient": patient.pk,
-        "performed_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "performed_by": physician.pk,
-        "procedure_type": ProcedureType.objects.get(code="esi-transforaminal").pk,
-        "guidance": "fluoroscopy",
+    """A fully documented entry: the basic ESI plus the room details a physician records."""
+    details = {
         "fluoro_time_s": "24.5",
-        "sedation": "local",
-        "site-0-place": "L4-L5",
-        "site-0-side": "bilateral",
-        "site-1-place": "L5-S1",
-        "site-1-side": "bilateral",
-        "med-0-drug": Drug.objects.get(name="Dexamethasone sodium phosphate").pk,
-        "med-0-dose_mg": "10",
         "med-0-volume_ml": "1",
         "med-1-drug": Drug.objects.get(name="Lidocaine").pk,
         "med-1-dose_mg": "20",
@@ -43,8 +31,7 @@ def entry(patient, physician, **changes):
         "consent_obtained": "on",
         "time_out_done": "on",
     }
-    data.update(changes)
-    return data
+    return factories.esi_entry(patient, physician, **(details | changes))
 
 
 def log(client, patient, data):

@@ -84,3 +84,11 @@ def test_a_nurse_cannot_log_even_by_posting_the_form(client, nurse, procedure):
 def test_a_physician_sees_the_log_button_on_the_chart(client, physician, procedure):
     client.force_login(physician)
     assert "Log procedure" in client.get(procedure.patient.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("patient_id", ["abc", "", "999999"])
+def test_a_malformed_or_unknown_patient_is_a_clear_answer_not_a_500(client, physician, patient_id):
+    client.force_login(physician)
+    assert client.post(reverse("procedures:check"), {"patient": patient_id, "procedure": "x"}).status_code == 404
+    response = client.get(f"{reverse('procedures:new')}?patient={patient_id}", follow=True)
+    assert "Open the patient&#x27;s chart first" in response.content.decode()
