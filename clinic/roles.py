@@ -37,12 +37,28 @@ _CATALOG_EDIT = {
     for model in ("proceduretype", "drug", "ruleset", "limitrule")
 }
 
+_SCHEDULE_VIEW = {"scheduling.view_appointment", "scheduling.view_room", "scheduling.view_waitlistentry"}
+# Booking, moving, cancelling and moving a visit along its day (check-in, in room, completed).
+_SCHEDULE_BOOK = _SCHEDULE_VIEW | {
+    "scheduling.add_appointment",
+    "scheduling.change_appointment",
+    "scheduling.add_waitlistentry",
+    "scheduling.change_waitlistentry",
+}
+_SCHEDULE_CONFIG = {
+    f"scheduling.{action}_{model}"
+    for action in ("view", "add", "change")
+    for model in ("room", "workinghours", "timeoff")
+}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Front desk keeps the registry; clinical detail is not theirs to see.
-    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"}),
-    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW),
+    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK),
+    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK),
     # Only physicians log procedures, so the performing physician is always a physician's own record.
-    Role.PHYSICIAN: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _CLINICAL_VIEW | _PROCEDURE_LOG),
+    Role.PHYSICIAN: frozenset(
+        _PATIENT_EDIT | {"patients.archive_patient"} | _CLINICAL_VIEW | _PROCEDURE_LOG | _SCHEDULE_BOOK
+    ),
     # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
     Role.ADMINISTRATOR: frozenset(
         {
@@ -60,8 +76,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "axes.view_accesslog",
             "procedures.view_procedure",
             "procedures.view_historicalprocedure",
+            "scheduling.view_appointment",
+            "scheduling.view_waitlistentry",
         }
         | _CATALOG_EDIT
+        | _SCHEDULE_CONFIG
     ),
 }
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clinic",
     "patients",
     "procedures",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,10 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: IMMEDIATE transactions take the write lock at BEGIN, so two bookings
+    # of one slot run one after the other and the second sees the first. Wait for the lock, don't fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("patients/", include("patients.urls")),
     path("procedures/", include("procedures.urls")),
+    path("schedule/", include("scheduling.urls")),
     path("admin/", admin.site.urls),
 ]
 

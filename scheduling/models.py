@@ -1,0 +1,289 @@
+"""Rooms, physicians' hours, appointments and the waitlist.
+
+Times are stored in UTC and shown in the clinic's TIME_ZONE. Double booking is refused twice over:
+in the booking transaction (both databases) and, on PostgreSQL, by exclusion constraints on the time
+range (migration 0002), which make two concurrent bookings of one slot impossible.
+"""
+
+import datetime
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from patients.models import Patient
+from procedures.models import Procedure, ProcedureType, Side
+from procedures.spine import LEVEL_ORDER
+
+
+class Room(models.Model):
+    class Kind(models.TextChoices):
+        PROCEDURE_SUITE = "procedure_suite", "Procedure suite"
+        EXAM_ROOM = "exam_room", "Exam room"
+
+    name = models.CharField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    fluoroscopy = models.BooleanField("has fluoroscopy (C-arm)", default=False)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingHours(models.Model):
+    """One block of a physician's regular week; a day may have several (a morning and an afternoon)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    physician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["physician", "weekday", "starts"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")),
+                name="working_hours_end_after_start",
+                violation_error_message="The block must end after it starts.",
+            ),
+            models.UniqueConstraint(fields=["physician", "weekday", "starts"], name="working_hours_unique_block"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class TimeOff(models.Model):
+    physician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off")
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last day off (inclusive).")
+    reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="time_off_ends_after_start",
+                violation_error_message="Time off cannot end before it starts.",
+            ),
+        ]
+        indexes = [models.Index(fields=["physician", "starts_on", "ends_on"], name="time_off_physician_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}–{self.ends_on}"
+
+
+class VisitType(models.TextChoices):
+    NEW_CONSULT = "new_consult", "New consult"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    PROCEDURE = "procedure", "Procedure"
+
+
+# Minutes a visit takes unless the front desk says otherwise.
+DEFAULT_MINUTES = {VisitType.NEW_CONSULT: 45, VisitType.FOLLOW_UP: 20, VisitType.PROCEDURE: 30}
+
+
+class Status(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    IN_ROOM = "in_room", "In room"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+# The visit's path through the day; anything else is refused with a message.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SCHEDULED: frozenset({Status.CONFIRMED, Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW}),
+    Status.CONFIRMED: frozenset({Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW}),
+    Status.CHECKED_IN: frozenset({Status.IN_ROOM, Status.CANCELLED}),
+    Status.IN_ROOM: frozenset({Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.NO_SHOW: frozenset(),
+}
+# Cancelled and no-show visits free their slot; every other status holds it.
+FREEING_STATUSES = frozenset({Status.CANCELLED, Status.NO_SHOW})
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def holding_slot(self) -> Self:
+        return self.exclude(status__in=FREEING_STATUSES)
+
+    def overlapping(self, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Self:
+        # Half-open ranges: a visit ending at 09:30 and one starting at 09:30 do not overlap.
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def on_day(self, day: datetime.date) -> Self:
+        """Appointments starting on a clinic-calendar day (a DST day is 23 or 25 hours long)."""
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def with_details(self) -> Self:
+        return self.select_related("patient", "physician", "room", "procedure_type")
+
+
+class Appointment(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    physician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments")
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    visit_type = models.CharField(max_length=20, choices=VisitType.choices)
+    procedure_type = models.ForeignKey(
+        ProcedureType, on_delete=models.PROTECT, null=True, blank=True, verbose_name="planned procedure"
+    )
+    planned_levels = models.CharField(max_length=100, blank=True, help_text="e.g. L4-L5, L5-S1")
+    planned_side = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(auto_now_add=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    # The record logged from this visit; the procedure itself knows nothing of scheduling.
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.PROTECT, null=True, blank=True, related_name="appointment"
+    )
+    # The steroid-limit check run at booking, kept so the schedule shows it without re-running the engine.
+    limit_would_pass = models.BooleanField(default=False)
+    limit_summary = models.TextField(blank=True)
+    limit_clears_on = models.DateField(null=True, blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="appointment_ends_after_start",
+                violation_error_message="The visit must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="appointment_cancel_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(visit_type="procedure") | Q(procedure_type__isnull=False),
+                name="appointment_procedure_has_type",
+                violation_error_message="A procedure visit needs the planned procedure.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["starts_at"], name="appointment_start_idx"),
+            models.Index(fields=["physician", "starts_at"], name="appointment_physician_idx"),
+            models.Index(fields=["room", "starts_at"], name="appointment_room_idx"),
+            models.Index(fields=["patient", "starts_at"], name="appointment_patient_idx"),
+            models.Index(fields=["status", "starts_at"], name="appointment_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.get_visit_type_display()} {local:%Y-%m-%d %H:%M} with {self.physician_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:detail", args=[self.pk])
+
+    @property
+    def physician_name(self) -> str:
+        return self.physician.get_full_name() or self.physician.username
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        return timezone.localtime(self.starts_at)
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        return timezone.localtime(self.ends_at)
+
+    @property
+    def holds_slot(self) -> bool:
+        return self.status not in FREEING_STATUSES
+
+    @property
+    def levels(self) -> list[str]:
+        levels = {lvl.strip().upper() for lvl in self.planned_levels.split(",") if lvl.strip()}
+        return sorted(levels, key=lambda lvl: LEVEL_ORDER.get(lvl, 999))
+
+    @property
+    def planned_summary(self) -> str:
+        if not self.procedure_type:
+            return ""
+        where = ", ".join(self.levels)
+        side = self.get_planned_side_display() if self.planned_side else ""
+        return " ".join(part for part in (self.procedure_type.name, where, side.lower()) if part)
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+
+class WaitlistEntry(models.Model):
+    """A patient who wants an earlier slot; offered when a matching appointment is cancelled."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="waitlist_entries")
+    physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for any physician.",
+    )
+    visit_type = models.CharField(max_length=20, choices=VisitType.choices)
+    earliest_on = models.DateField("earliest date", help_text="The first day the patient can come.")
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=200, blank=True)
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="Booked into."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "waitlist entries"
+        indexes = [models.Index(fields=["closed_at", "visit_type", "earliest_on"], name="waitlist_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} — {self.get_visit_type_display()} from {self.earliest_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

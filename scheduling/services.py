@@ -1,0 +1,250 @@
+"""Booking, moving, cancelling and the visit's day: every write to the schedule, each one transaction."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from patients.models import Patient
+from procedures import limits
+from procedures.models import Procedure, ProcedureType
+from procedures.spine import LEVEL_ORDER
+from scheduling.models import (
+    TRANSITIONS,
+    Appointment,
+    Room,
+    Status,
+    TimeOff,
+    VisitType,
+    WaitlistEntry,
+    WorkingHours,
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Who and where, when: what a booking or a move asks for."""
+
+    physician: User
+    room: Room | None
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+def _describe(appointment: Appointment) -> str:
+    start = appointment.local_start
+    return (
+        f"{appointment.get_visit_type_display()} for {appointment.patient.full_name} with "
+        f"{appointment.physician_name} on {start:%a %Y-%m-%d} {start:%H:%M}–{appointment.local_end:%H:%M}"
+        + (f" in {appointment.room}" if appointment.room else "")
+    )
+
+
+def conflicts(patient: Patient, slot: Slot, *, exclude: int | None = None) -> list[str]:
+    """Sentences naming each appointment that holds the physician, room or patient in this slot."""
+    clash = Q(physician=slot.physician) | Q(patient=patient)
+    if slot.room is not None:
+        clash |= Q(room=slot.room)
+    found = Appointment.objects.holding_slot().overlapping(slot.starts_at, slot.ends_at).filter(clash).with_details()
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    sentences = []
+    for other in found:
+        who = [
+            what
+            for what, same in (
+                (other.physician_name, other.physician_id == slot.physician.pk),
+                (str(other.room), slot.room is not None and other.room_id == slot.room.pk),
+                (patient.full_name, other.patient_id == patient.pk),
+            )
+            if same
+        ]
+        sentences.append(f"{' and '.join(who)} already booked: {_describe(other)}.")
+    return sentences
+
+
+def hours_warnings(slot: Slot) -> list[str]:
+    """Outside working hours or on time off: a warning for the front desk, never a block."""
+    start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
+    name = slot.physician.get_full_name() or slot.physician.username
+    warnings = []
+    off = TimeOff.objects.filter(physician=slot.physician, starts_on__lte=start.date(), ends_on__gte=start.date())
+    for block in off:
+        warnings.append(
+            f"{name} is off {block.starts_on}–{block.ends_on}{': ' + block.reason if block.reason else ''}."
+        )
+    hours = WorkingHours.objects.filter(physician=slot.physician, weekday=start.weekday())
+    if not any(h.starts <= start.time() and end.time() <= h.ends and start.date() == end.date() for h in hours):
+        listed = ", ".join(f"{h.starts:%H:%M}–{h.ends:%H:%M}" for h in hours) or "none"
+        warnings.append(f"Outside {name}'s working hours on {start:%A}s ({listed}).")
+    return warnings
+
+
+def planned_levels(text: str) -> str:
+    """Normalise "l4-l5 l5-s1" to "L4-L5, L5-S1"; refuse what is not a spinal level."""
+    levels = [part.strip().upper() for part in text.replace(";", ",").replace(" ", ",").split(",") if part.strip()]
+    unknown = [level for level in levels if level not in LEVEL_ORDER]
+    if unknown:
+        raise ValidationError({"planned_levels": f"Not a spinal level: {', '.join(unknown)}. Use e.g. L4-L5, L5-S1."})
+    return ", ".join(sorted(set(levels), key=LEVEL_ORDER.__getitem__))
+
+
+def _limit_snapshot(appointment: Appointment) -> None:
+    """Run the exposure engine for the planned procedure on the visit's date and keep what it says."""
+    appointment.limit_would_pass, appointment.limit_summary, appointment.limit_clears_on = False, "", None
+    if appointment.visit_type != VisitType.PROCEDURE or appointment.procedure_type is None:
+        return
+    side = appointment.planned_side or "midline"
+    proposal = limits.proposed_injection(
+        procedure_type=appointment.procedure_type,
+        performed_on=timezone.localdate(appointment.starts_at),
+        intent=appointment.procedure_type.default_intent,
+        approach=appointment.procedure_type.approach,
+        sites=[(level, side) for level in appointment.levels],
+        # The dose is decided in the room; counts and the steroid already given are known now.
+        doses=[],
+    )
+    check = limits.check_proposal(appointment.patient, proposal)
+    flagged = check.blocking or [r for r in check.warnings if r.rule.severity == "hard"]
+    appointment.limit_would_pass = bool(check.blocking)
+    appointment.limit_summary = "\n".join(f"{r.rule.name}: {r.explain()}." for r in flagged)
+    clears = [r.next_allowed for r in check.blocking if r.next_allowed]
+    appointment.limit_clears_on = max(clears) if clears else None
+
+
+def _save(appointment: Appointment, slot: Slot) -> None:
+    problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
+    if problems:
+        raise ValidationError(problems)
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        # PostgreSQL's exclusion constraint caught a booking that committed between our check and save.
+        problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
+        raise ValidationError(problems or ["That slot was just taken. Choose another time."]) from error
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    patient: Patient,
+    slot: Slot,
+    visit_type: str,
+    booked_by: User,
+    procedure_type: ProcedureType | None = None,
+    planned_levels: str = "",
+    planned_side: str = "",
+    **fields: Any,
+) -> Appointment:
+    if patient.is_archived:
+        raise ValidationError("This patient is archived; restore them before booking.")
+    appointment = Appointment(
+        patient=patient,
+        physician=slot.physician,
+        room=slot.room,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        visit_type=visit_type,
+        procedure_type=procedure_type if visit_type == VisitType.PROCEDURE else None,
+        planned_levels=planned_levels if visit_type == VisitType.PROCEDURE else "",
+        planned_side=planned_side if visit_type == VisitType.PROCEDURE else "",
+        booked_by=booked_by,
+        **fields,
+    )
+    _limit_snapshot(appointment)
+    _save(appointment, slot)
+    return appointment
+
+
+@transaction.atomic
+def appointment_move(*, appointment: Appointment, slot: Slot) -> Appointment:
+    """Reschedule: new time, physician or room. The limit check runs again for the new date."""
+    if not appointment.holds_slot or appointment.status == Status.COMPLETED:
+        raise ValidationError(f"A {appointment.get_status_display().lower()} visit cannot be moved.")
+    appointment.physician, appointment.room = slot.physician, slot.room
+    appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
+    appointment._change_reason = "Rescheduled"  # type: ignore[attr-defined]
+    _limit_snapshot(appointment)
+    _save(appointment, slot)
+    return appointment
+
+
+@transaction.atomic
+def appointment_set_status(*, appointment: Appointment, status: str, reason: str = "") -> Appointment:
+    """Move a visit along its day; a change the day cannot take is refused with a message."""
+    if not appointment.can_become(status):
+        allowed = ", ".join(Status(s).label.lower() for s in sorted(TRANSITIONS[appointment.status])) or "none"
+        raise ValidationError(
+            f"A {appointment.get_status_display().lower()} visit cannot become "
+            f"{Status(status).label.lower()} (possible: {allowed})."
+        )
+    if status == Status.CANCELLED and not reason.strip():
+        raise ValidationError({"reason": "Say why the visit is cancelled."})
+    appointment.status = status
+    if status == Status.CANCELLED:
+        appointment.cancel_reason = reason.strip()
+    if status == Status.CHECKED_IN:
+        appointment.checked_in_at = timezone.now()
+    if status == Status.COMPLETED and appointment.procedure is None:
+        appointment.procedure = logged_procedure(appointment)
+    appointment.save()
+    return appointment
+
+
+def logged_procedure(appointment: Appointment) -> Procedure | None:
+    """The procedure logged for this visit: the patient's, on its day, of the planned type if any."""
+    if appointment.visit_type != VisitType.PROCEDURE:
+        return None
+    day = timezone.localdate(appointment.starts_at)
+    candidates = (
+        Procedure.objects.valid()
+        .filter(patient=appointment.patient, appointment__isnull=True)
+        .since(day)
+        .filter(performed_at__lt=timezone.make_aware(datetime.datetime.combine(day, datetime.time.max)))
+    )
+    return candidates.filter(procedure_type=appointment.procedure_type).first() or candidates.first()
+
+
+def waitlist_matches(appointment: Appointment) -> list[WaitlistEntry]:
+    """Open waitlist entries that the freed slot suits: same visit type, that physician or any, date reached."""
+    return list(
+        WaitlistEntry.objects.filter(
+            closed_at__isnull=True,
+            visit_type=appointment.visit_type,
+            earliest_on__lte=timezone.localdate(appointment.starts_at),
+        )
+        .filter(Q(physician=appointment.physician) | Q(physician__isnull=True))
+        .exclude(patient=appointment.patient)
+        .select_related("patient", "physician")
+    )
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, reason: str) -> list[WaitlistEntry]:
+    """Cancel and free the slot; returns the waitlist entries to offer it to."""
+    appointment_set_status(appointment=appointment, status=Status.CANCELLED, reason=reason)
+    return waitlist_matches(appointment)
+
+
+@transaction.atomic
+def waitlist_add(
+    *, patient: Patient, visit_type: str, earliest_on: datetime.date, created_by: User, **fields: Any
+) -> WaitlistEntry:
+    return WaitlistEntry.objects.create(
+        patient=patient, visit_type=visit_type, earliest_on=earliest_on, created_by=created_by, **fields
+    )
+
+
+@transaction.atomic
+def waitlist_close(*, entry: WaitlistEntry, reason: str, appointment: Appointment | None = None) -> WaitlistEntry:
+    entry.closed_at = timezone.now()
+    entry.closed_reason = reason
+    entry.appointment = appointment
+    entry.save()
+    return entry
