@@ -1,6 +1,7 @@
 """Pinpoint settings: one file, driven by environment variables (see .env.example)."""
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -111,6 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: IMMEDIATE transactions take the write lock at BEGIN, so two bookings
     # of one slot run one after the other and the second sees the first. Wait for the lock, don't fail.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # Tests use a file, like production: in-memory SQLite shares one cache across threads and reports
+    # "table is locked" at once instead of waiting, so concurrent bookings could not be tested there.
+    # One file per test process, so two suites running at once never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"pinpoint-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

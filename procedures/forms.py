@@ -196,12 +196,20 @@ class ProcedureEntry:
     """The whole entry screen: record, sites and medications, read and checked as one."""
 
     def __init__(
-        self, data: Any, *, patient: Patient, user: User, instance: Procedure | None = None, initial: Any = None
+        self,
+        data: Any,
+        *,
+        patient: Patient,
+        user: User,
+        instance: Procedure | None = None,
+        initial: dict[str, Any] | None = None,
+        initial_sites: list[dict[str, str]] | None = None,
     ) -> None:
         self.patient = patient
         self.instance = instance
         self.form = ProcedureForm(data, instance=instance, user=user, initial=initial)
         site_initial, med_initial = self._initial_parts(instance)
+        site_initial = site_initial or initial_sites or []
         drugs = Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST)
         self.site_forms = [
             SiteForm(data, prefix=f"site-{i}", initial=site_initial[i] if i < len(site_initial) else None)

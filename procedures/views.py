@@ -6,14 +6,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic.audit import history_entries
 from clinic.roles import permission_required, require
 from patients.models import Patient
-from procedures import limits, services
+from procedures import limits, services, spine
 from procedures.forms import ProcedureEntry
-from procedures.models import Procedure
+from procedures.models import Procedure, ProcedureType, Side
 
 CHART_PROCEDURES = 25
 PAGE_SIZE = 50
@@ -52,7 +53,14 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
     if patient.is_archived:
         messages.error(request, "This patient is archived; restore them before logging a procedure.")
         return redirect(patient)
-    entry = ProcedureEntry(request.POST or None, patient=patient, user=request.user)  # type: ignore[arg-type]
+    initial, initial_sites = _prefill(request)
+    entry = ProcedureEntry(
+        request.POST or None,
+        patient=patient,
+        user=request.user,  # type: ignore[arg-type]
+        initial=initial,
+        initial_sites=initial_sites,
+    )
     if request.method == "POST" and entry.is_valid():
         try:
             procedure = services.procedure_log(
@@ -67,8 +75,27 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
             entry.form.add_error(None, error)
         else:
             messages.success(request, f"Logged {procedure.procedure_type} for {patient.full_name}.")
+            back = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect(procedure)
     return _entry_page(request, entry)
+
+
+def _prefill(request: HttpRequest) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Start the form from a link's plan: `type` (code), `sites` ("L4-L5:bilateral,…") and `start`."""
+    initial: dict[str, Any] = {}
+    procedure_type = ProcedureType.objects.filter(code=request.GET.get("type", ""), active=True).first()
+    if procedure_type:
+        initial["procedure_type"] = procedure_type.pk
+    if request.GET.get("start"):
+        initial["performed_at"] = request.GET["start"]
+    sites = []
+    for part in request.GET.get("sites", "").split(","):
+        place, _, side = part.partition(":")
+        if place in spine.LEVEL_ORDER and side in Side.values:
+            sites.append({"place": place, "side": side})
+    return initial, sites
 
 
 def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class SchedulingConfig(AppConfig):
     name = "scheduling"
     verbose_name = "Scheduling"
+
+    def ready(self) -> None:
+        from clinic.panels import ChartPanel, register_chart_panel
+        from scheduling.panels import chart_panel_context
+
+        register_chart_panel(
+            ChartPanel(
+                template="scheduling/_chart_panel.html",
+                permission="scheduling.view_appointment",
+                context=chart_panel_context,
+                order=5,
+            )
+        )

@@ -117,7 +117,20 @@ def _limit_snapshot(appointment: Appointment) -> None:
     appointment.limit_clears_on = max(clears) if clears else None
 
 
+def _lock(patient: Patient, slot: Slot) -> None:
+    """Queue bookings that touch the same physician, room or patient (PostgreSQL row locks).
+
+    Always physician, then room, then patient, so two bookings never wait on each other in a circle;
+    the second one's conflict check then sees the first. SQLite's IMMEDIATE transactions queue anyway.
+    """
+    User.objects.select_for_update().filter(pk=slot.physician.pk).first()
+    if slot.room is not None:
+        Room.objects.select_for_update().filter(pk=slot.room.pk).first()
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+
+
 def _save(appointment: Appointment, slot: Slot) -> None:
+    _lock(appointment.patient, slot)
     problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
     if problems:
         raise ValidationError(problems)
@@ -125,7 +138,7 @@ def _save(appointment: Appointment, slot: Slot) -> None:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as error:
-        # PostgreSQL's exclusion constraint caught a booking that committed between our check and save.
+        # The exclusion constraint caught an overlap written around these locks.
         problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
         raise ValidationError(problems or ["That slot was just taken. Choose another time."]) from error
 

@@ -1,30 +1,176 @@
-# Placeholder until the booking views land.
+"""Booking, the confirmation page, moving, the visit's day, cancelling, and handing over to the procedure form."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from clinic.roles import Role, permission_required, require
+from patients.models import Patient
+from scheduling import services
+from scheduling.forms import BookingForm, SlotForm
+from scheduling.models import Appointment, Room, Status, VisitType, WaitlistEntry
+
+SEARCH_RESULTS = 8
 
 
+def _get_appointment(request: HttpRequest, pk: int, permission: str = "scheduling.view_appointment") -> Appointment:
+    """The one access check for an appointment: 403 without the permission, 404 if absent."""
+    require(request.user, permission)
+    return get_object_or_404(Appointment.objects.with_details().select_related("procedure", "booked_by"), pk=pk)
+
+
+def _initial_booking(request: HttpRequest) -> dict[str, Any]:
+    """Prefill from the link that opened the form: an empty slot, the chart, or a waitlist offer."""
+    get = request.GET
+    initial: dict[str, Any] = {
+        k: get[k] for k in ("patient", "physician", "room", "minutes", "waitlist") if get.get(k, "").isdigit()
+    }
+    if get.get("start"):
+        initial["starts_at"] = get["start"]
+    if get.get("visit_type") in VisitType.values:
+        initial["visit_type"] = get["visit_type"]
+    elif "room" in initial and Room.objects.filter(pk=initial["room"], kind=Room.Kind.PROCEDURE_SUITE).exists():
+        initial["visit_type"] = VisitType.PROCEDURE
+    if "physician" not in initial and request.user.groups.filter(name=Role.PHYSICIAN.value).exists():
+        initial["physician"] = request.user.pk
+    return initial
+
+
+@permission_required("scheduling.add_appointment")
 def book(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("book")
+    form = BookingForm(request.POST or None, initial=_initial_booking(request))
+    if request.method == "POST" and form.is_valid() and form.check_hours(form.cleaned_data["visit_type"]):
+        try:
+            appointment = services.appointment_book(
+                patient=form.cleaned_data["patient"],
+                slot=form.slot(form.cleaned_data["visit_type"]),
+                booked_by=request.user,  # type: ignore[arg-type]
+                **form.booking_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            entry = WaitlistEntry.objects.filter(pk=form.cleaned_data.get("waitlist") or 0, closed_at=None).first()
+            if entry:
+                services.waitlist_close(entry=entry, reason="Booked from the waitlist", appointment=appointment)
+            messages.success(request, f"Booked {appointment}.")
+            return redirect(appointment)
+    patient_id = form["patient"].value()
+    patient = Patient.objects.filter(pk=patient_id).first() if str(patient_id or "").isdigit() else None
+    return render(request, "scheduling/book.html", {"form": form, "patient": patient})
 
 
+@permission_required("scheduling.add_appointment")
 def patient_search(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    """The booking form's patient finder (htmx): the registry's search, a handful of results."""
+    query = request.GET.get("q", "").strip()
+    patients = list(Patient.objects.active().search(query)[:SEARCH_RESULTS]) if len(query) >= 2 else []
+    keep = {k: v for k, v in request.GET.items() if k not in {"q", "patient"}}
+    return render(
+        request, "scheduling/_patient_results.html", {"patients": patients, "query": query, "keep": urlencode(keep)}
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("detail")
+    """The confirmation page: everything about the visit, printable, with what can happen next."""
+    appointment = _get_appointment(request, pk)
+    context = {
+        "appointment": appointment,
+        "next_statuses": [Status(s) for s in Status.values if appointment.can_become(s) and s != Status.CANCELLED],
+        "can_cancel": appointment.can_become(Status.CANCELLED),
+        "logged": appointment.procedure or services.logged_procedure(appointment),
+    }
+    return render(request, "scheduling/detail.html", context)
 
 
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("move")
+    appointment = _get_appointment(request, pk, "scheduling.change_appointment")
+    initial = {
+        "physician": appointment.physician_id,
+        "room": appointment.room_id,
+        "starts_at": appointment.local_start.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": appointment.minutes,
+    }
+    form = SlotForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and form.check_hours(appointment.visit_type):
+        try:
+            services.appointment_move(appointment=appointment, slot=form.slot(appointment.visit_type))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Moved to {appointment.local_start:%a %Y-%m-%d %H:%M} with {appointment.physician_name}."
+            )
+            return redirect(appointment)
+    return render(request, "scheduling/move.html", {"form": form, "appointment": appointment})
 
 
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@require_POST
 def set_status(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("status")
+    """One click moves a visit along its day: confirm, check in, in room, complete, no-show."""
+    appointment = _get_appointment(request, pk, "scheduling.change_appointment")
+    status = request.POST.get("status", "")
+    if status not in Status.values or status == Status.CANCELLED:
+        messages.error(request, "Choose what happened to the visit.")
+    else:
+        try:
+            services.appointment_set_status(appointment=appointment, status=status)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{appointment.patient.full_name}: {appointment.get_status_display().lower()}.")
+    if getattr(request, "htmx", False):
+        return render(request, "scheduling/_agenda_row.html", {"appointment": appointment})
+    return redirect(_next_url(request, appointment.get_absolute_url()))
 
 
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("cancel")
+    """Cancel with a reason; the freed slot is offered to matching waitlist entries."""
+    appointment = _get_appointment(request, pk, "scheduling.change_appointment")
+    offers: list[WaitlistEntry] | None = None
+    error = ""
+    if request.method == "POST":
+        try:
+            offers = services.appointment_cancel(appointment=appointment, reason=request.POST.get("reason", ""))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, f"Cancelled {appointment}. The slot is free.")
+    slot = {
+        "physician": appointment.physician_id,
+        "start": appointment.local_start.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": appointment.minutes,
+        "visit_type": appointment.visit_type,
+        **({"room": appointment.room_id} if appointment.room_id else {}),
+    }
+    context = {"appointment": appointment, "offers": offers, "error": error, "slot_query": urlencode(slot)}
+    return render(request, "scheduling/cancel.html", context)
 
 
+@permission_required("procedures.add_procedure")
 def log_procedure(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("log")
+    """Open the procedure form prefilled from the visit: patient, type, levels, side and date."""
+    appointment = _get_appointment(request, pk)
+    params: dict[str, Any] = {"patient": appointment.patient_id, "next": appointment.get_absolute_url()}
+    if appointment.procedure_type:
+        params["type"] = appointment.procedure_type.code
+        side = appointment.planned_side or "midline"
+        params["sites"] = ",".join(f"{level}:{side}" for level in appointment.levels)
+    # A visit later today is logged at its booked time; one already past keeps the time it began.
+    params["start"] = min(appointment.local_start, timezone.localtime()).strftime("%Y-%m-%dT%H:%M")
+    return redirect(f"{reverse('procedures:new')}?{urlencode(params)}")

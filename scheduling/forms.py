@@ -1,0 +1,112 @@
+"""Booking and moving a visit."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from clinic.roles import Role
+from patients.models import Patient
+from procedures.models import ProcedureType, Side
+from scheduling import services
+from scheduling.models import DEFAULT_MINUTES, Room, VisitType
+
+
+class PhysicianField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def physicians() -> Any:
+    return User.objects.filter(groups__name=Role.PHYSICIAN.value, is_active=True).order_by("last_name", "username")
+
+
+class SlotForm(forms.Form):
+    """Who, where and when; shared by booking and moving."""
+
+    physician = PhysicianField(queryset=User.objects.none(), label="Physician")
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.filter(active=True), required=False, label="Room", empty_label="No room"
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M"),
+    )
+    minutes = forms.IntegerField(
+        label="Length (minutes)",
+        required=False,
+        min_value=5,
+        max_value=480,
+        help_text="Leave empty for the usual length of the visit type.",
+    )
+    confirm_hours = forms.BooleanField(required=False, label="Book anyway, outside working hours")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["physician"].queryset = physicians()  # type: ignore[attr-defined]
+        self.hours_warnings: list[str] = []
+
+    def slot(self, visit_type: str) -> services.Slot:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        minutes = self.cleaned_data.get("minutes") or DEFAULT_MINUTES[VisitType(visit_type)]
+        return services.Slot(
+            physician=self.cleaned_data["physician"],
+            room=self.cleaned_data.get("room"),
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        )
+
+    def check_hours(self, visit_type: str) -> bool:
+        """False (with the warnings kept for the page) until the user confirms a slot outside hours."""
+        self.hours_warnings = services.hours_warnings(self.slot(visit_type))
+        return not self.hours_warnings or bool(self.cleaned_data.get("confirm_hours"))
+
+
+class BookingForm(SlotForm):
+    patient = forms.ModelChoiceField(
+        queryset=Patient.objects.active(), widget=forms.HiddenInput, error_messages={"required": "Choose the patient."}
+    )
+    visit_type = forms.ChoiceField(choices=VisitType.choices, label="Visit type", initial=VisitType.FOLLOW_UP)
+    procedure_type = forms.ModelChoiceField(
+        queryset=ProcedureType.objects.active(), required=False, label="Planned procedure"
+    )
+    planned_levels = forms.CharField(required=False, label="Levels", help_text="e.g. L4-L5, L5-S1")
+    planned_side = forms.ChoiceField(choices=[("", "—"), *Side.choices], required=False, label="Side")
+    reason = forms.CharField(required=False, max_length=200, label="Reason for the visit")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes")
+    waitlist = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    field_order = [
+        "patient",
+        "visit_type",
+        "physician",
+        "room",
+        "starts_at",
+        "minutes",
+        "procedure_type",
+        "planned_levels",
+        "planned_side",
+        "reason",
+        "notes",
+    ]
+
+    def clean_planned_levels(self) -> str:
+        try:
+            return services.planned_levels(self.cleaned_data["planned_levels"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["planned_levels"]) from error
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("visit_type") == VisitType.PROCEDURE:
+            procedure_type = cleaned.get("procedure_type")
+            if procedure_type is None:
+                self.add_error("procedure_type", "Choose the planned procedure.")
+            elif procedure_type.spinal_level_required and not cleaned.get("planned_levels"):
+                self.add_error("planned_levels", f"{procedure_type.name} needs the planned levels.")
+        return cleaned
+
+    def booking_fields(self) -> dict[str, Any]:
+        names = ("visit_type", "procedure_type", "planned_levels", "planned_side", "reason", "notes")
+        return {name: self.cleaned_data.get(name) or ("" if name != "procedure_type" else None) for name in names}
