@@ -55,7 +55,14 @@ def test_seed_demo_creates_the_logins_and_patients_and_a_second_run_changes_noth
     assert admin.check_password("clinic-demo")
     assert admin.is_staff
     assert not admin.is_superuser
-    assert set(User.objects.values_list("username", flat=True)) == {"frontdesk", "nurse", "physician", "admin"}
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "frontdesk",
+        "nurse",
+        "physician",
+        "drchen",
+        "drokafor",
+        "admin",
+    }
 
 
 def test_the_app_refuses_to_start_without_a_secret_key_when_debug_is_off():

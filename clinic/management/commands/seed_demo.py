@@ -11,12 +11,15 @@ from django.utils import timezone
 from clinic.roles import Role, sync_roles
 from patients.demo import seed_patients
 from procedures.demo import seed_procedures
+from scheduling.demo import seed_schedule
 
 DEMO_PASSWORD = "clinic-demo"
 DEMO_USERS = [
     ("frontdesk", "Fiona", "Desk", Role.FRONT_DESK),
     ("nurse", "Nora", "Reyes", Role.NURSE),
     ("physician", "Paul", "Ibarra", Role.PHYSICIAN),
+    ("drchen", "Hannah", "Chen", Role.PHYSICIAN),
+    ("drokafor", "Emeka", "Okafor", Role.PHYSICIAN),
     ("admin", "Ada", "Minter", Role.ADMINISTRATOR),
 ]
 
@@ -46,8 +49,12 @@ class Command(BaseCommand):
         today = timezone.localdate()
         patients = seed_patients(rng, today)
         added = seed_procedures(rng, today, patients, [User.objects.get(username="physician")])
+        physicians = [User.objects.get(username=name) for name, _f, _l, role in DEMO_USERS if role is Role.PHYSICIAN]
+        # Its own seed, so the schedule is the same whether or not the history was seeded in this run.
+        booked = seed_schedule(random.Random(2027), today, patients, physicians, User.objects.get(username="frontdesk"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
         self.stdout.write(f"Demo procedures: {added} added." if added else "Demo procedures: already in place.")
+        self.stdout.write(f"Demo schedule: {booked} booked." if booked else "Demo schedule: already in place.")
         self.stdout.write("Demo logins (password: clinic-demo):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")

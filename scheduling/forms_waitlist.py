@@ -1,0 +1,58 @@
+"""Putting a patient on the waitlist, and taking them off it."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from clinic.roles import Role
+from procedures.forms import PhysicianChoiceField
+from scheduling.models import VisitType, WaitlistEntry
+
+DEFAULT_CLOSE_REASON = "No longer needed"
+
+
+class WaitlistForm(forms.ModelForm[WaitlistEntry]):
+    """What the patient is waiting for; the patient comes from the page, the rest from the service."""
+
+    physician = PhysicianChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Any physician",
+        label="Physician",
+        help_text="Leave at “Any physician” if the patient will see whoever has the first slot.",
+    )
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["physician", "visit_type", "earliest_on", "note"]
+        labels = {"visit_type": "Visit type", "earliest_on": "Earliest date", "note": "Note"}
+        widgets = {
+            "earliest_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.TextInput(attrs={"placeholder": "e.g. mornings only; can come at short notice"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["physician"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            groups__name=Role.PHYSICIAN.value, is_active=True
+        ).order_by("last_name", "first_name", "username")
+        self.fields["visit_type"].choices = VisitType.choices  # type: ignore[attr-defined]
+        self.fields["visit_type"].initial = VisitType.FOLLOW_UP
+        self.fields["earliest_on"].initial = timezone.localdate
+
+    def clean_earliest_on(self) -> datetime.date:
+        earliest_on: datetime.date = self.cleaned_data["earliest_on"]
+        if earliest_on < timezone.localdate():
+            raise forms.ValidationError("The earliest date cannot be in the past.")
+        return earliest_on
+
+
+class WaitlistCloseForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False, label="Reason for closing")
+
+    def clean_reason(self) -> str:
+        # The front desk mostly closes entries that resolved themselves; an empty reason says so.
+        return str(self.cleaned_data["reason"]).strip() or DEFAULT_CLOSE_REASON
