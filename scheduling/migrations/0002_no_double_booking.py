@@ -5,9 +5,9 @@ holding the same physician, room or patient, even when two bookings commit at th
 has no such constraint; there the booking transaction (IMMEDIATE, so writers queue) checks instead.
 """
 
-from django.apps.registry import Apps
+from typing import Any
+
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 # constraint name -> the column that must not be double-booked
 EXCLUSIONS = {
@@ -17,26 +17,30 @@ EXCLUSIONS = {
 }
 
 
-def add(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
-    for name, column in EXCLUSIONS.items():
-        schema_editor.execute(
-            f"ALTER TABLE scheduling_appointment ADD CONSTRAINT {name} EXCLUDE USING gist "
-            f"({column} WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "
-            "WHERE (status NOT IN ('cancelled', 'no_show'))"
-        )
+class RunSQLOnPostgreSQL(migrations.RunSQL):
+    """SQL that only PostgreSQL understands; other databases skip it."""
 
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-def remove(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in EXCLUSIONS:
-        schema_editor.execute(f"ALTER TABLE scheduling_appointment DROP CONSTRAINT IF EXISTS {name}")
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
     dependencies = [("scheduling", "0001_initial")]
 
-    operations = [migrations.RunPython(add, remove)]
+    operations = [
+        RunSQLOnPostgreSQL("CREATE EXTENSION IF NOT EXISTS btree_gist", migrations.RunSQL.noop),
+        *(
+            RunSQLOnPostgreSQL(
+                f"ALTER TABLE scheduling_appointment ADD CONSTRAINT {name} EXCLUDE USING gist "
+                f"({column} WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "
+                "WHERE (status NOT IN ('cancelled', 'no_show'))",
+                f"ALTER TABLE scheduling_appointment DROP CONSTRAINT IF EXISTS {name}",
+            )
+            for name, column in EXCLUSIONS.items()
+        ),
+    ]

@@ -125,17 +125,21 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One click moves a visit along its day: confirm, check in, in room, complete, no-show."""
     appointment = _get_appointment(request, pk, "scheduling.change_appointment")
     status = request.POST.get("status", "")
+    problem = ""
     if status not in Status.values or status == Status.CANCELLED:
-        messages.error(request, "Choose what happened to the visit.")
+        problem = "Choose what happened to the visit."
     else:
         try:
             services.appointment_set_status(appointment=appointment, status=status)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"{appointment.patient.full_name}: {appointment.get_status_display().lower()}.")
+            problem = " ".join(error.messages)
     if getattr(request, "htmx", False):
-        return render(request, "scheduling/_agenda_row.html", {"appointment": appointment})
+        # The swapped row is the confirmation; a flash message would surface later on another page.
+        return render(request, "scheduling/_agenda_row.html", {"appointment": appointment, "problem": problem})
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, f"{appointment.patient.full_name}: {appointment.get_status_display().lower()}.")
     return redirect(_next_url(request, appointment.get_absolute_url()))
 
 

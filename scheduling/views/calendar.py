@@ -1,14 +1,128 @@
-# Placeholder until the calendar views land.
+"""The front desk's schedule: the day grid, one physician's or room's week, and the day's list.
+
+Each page runs a fixed handful of queries whatever the number of visits: the visits in one query with
+their patient, physician, room and planned procedure, then one each for physicians, rooms, working
+hours and time off. The grids themselves are built in `scheduling.calendar` from those rows.
+"""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.roles import Role, permission_required
+from scheduling import calendar
+from scheduling.models import Appointment, Room, TimeOff, WorkingHours
 
 
+def _physicians() -> list[User]:
+    return list(
+        User.objects.filter(groups__name=Role.PHYSICIAN.value, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def _rooms() -> list[Room]:
+    return list(Room.objects.filter(active=True))
+
+
+def _day_from(request: HttpRequest) -> datetime.date:
+    """The `?date=` asked for; today for none, and today with a message for a malformed one."""
+    text = request.GET.get("date", "").strip()
+    day = calendar.parse_day(text) if text else None
+    if text and day is None:
+        messages.warning(request, f"“{text[:40]}” is not a date like 2026-03-09; showing today.")
+    return day or timezone.localdate()
+
+
+def _stepping(day: datetime.date, step: int) -> dict[str, Any]:
+    return {
+        "today": timezone.localdate(),
+        "previous": day - datetime.timedelta(days=step),
+        "next": day + datetime.timedelta(days=step),
+    }
+
+
+@permission_required("scheduling.view_appointment")
 def day(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("day")
+    on = _day_from(request)
+    by = "room" if request.GET.get("by") == "room" else "physician"
+    visits = list(Appointment.objects.on_day(on).holding_slot().with_details())
+    if by == "room":
+        grid = calendar.room_grid(on, calendar.including(_rooms(), (v.room for v in visits)), visits)
+    else:
+        physicians = calendar.including(_physicians(), (v.physician for v in visits))
+        ids = [p.pk for p in physicians]
+        hours = WorkingHours.objects.filter(physician__in=ids, weekday=on.weekday())
+        off = TimeOff.objects.filter(physician__in=ids, starts_on__lte=on, ends_on__gte=on)
+        grid = calendar.physician_grid(on, physicians, visits, list(hours), list(off))
+    context = {
+        "grid": grid,
+        "by": by,
+        "can_book": request.user.has_perm("scheduling.add_appointment"),
+        **_stepping(on, 1),
+    }
+    return render(request, "scheduling/day.html", context)
 
 
+def _week_subject(request: HttpRequest, physicians: list[User], rooms: list[Room]) -> User | Room | None:
+    """The room or physician asked for; else the user if a physician, else the first physician."""
+    for param, choices in (("room", rooms), ("physician", physicians)):
+        wanted = request.GET.get(param, "")
+        if not wanted:
+            continue
+        found = next((c for c in choices if str(c.pk) == wanted), None)
+        if found is not None:
+            return found
+        messages.warning(request, f"No active {param} with id “{wanted[:20]}”.")
+    mine = next((p for p in physicians if p.pk == request.user.pk), None)
+    return mine or (physicians[0] if physicians else None)
+
+
+@permission_required("scheduling.view_appointment")
 def week(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("week")
+    monday = calendar.week_start(_day_from(request))
+    physicians, rooms = _physicians(), _rooms()
+    subject = _week_subject(request, physicians, rooms)
+    days: list[calendar.WeekDay] = []
+    if subject is not None:
+        starts, ends = calendar.day_bounds(monday, days=7)
+        visits = Appointment.objects.holding_slot().filter(starts_at__gte=starts, starts_at__lt=ends).with_details()
+        if isinstance(subject, Room):
+            days = calendar.week_days(monday, visits.filter(room=subject), None, [])
+        else:
+            hours = list(WorkingHours.objects.filter(physician=subject))
+            off = TimeOff.objects.filter(physician=subject, starts_on__lte=monday + datetime.timedelta(days=6))
+            off = off.filter(ends_on__gte=monday)
+            days = calendar.week_days(monday, visits.filter(physician=subject), hours, list(off))
+    context = {
+        "monday": monday,
+        "days": days,
+        "subject": subject,
+        "param": "room" if isinstance(subject, Room) else "physician",
+        "physicians": physicians,
+        "rooms": rooms,
+        **_stepping(monday, 7),
+    }
+    return render(request, "scheduling/week.html", context)
 
 
+@permission_required("scheduling.view_appointment")
 def agenda(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("agenda")
+    on = _day_from(request)
+    show = request.GET.get("show", "all")
+    show = show if show in calendar.AGENDA_FILTERS else "all"
+    everyone = list(Appointment.objects.on_day(on).with_details().order_by("starts_at", "physician__last_name"))
+    context = {
+        "day": on,
+        "show": show,
+        "appointments": calendar.agenda_shown(everyone, show),
+        "chips": calendar.agenda_chips(everyone, show),
+        **_stepping(on, 1),
+    }
+    return render(request, "scheduling/agenda.html", context)

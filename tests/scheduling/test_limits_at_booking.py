@@ -49,6 +49,7 @@ def test_front_desk_sees_at_booking_that_the_esi_would_pass_and_when_the_patient
     html = book_esi(client, near_limit, physician, DAY).content.decode()
     appointment = Appointment.objects.get()
     assert appointment.limit_would_pass
+    assert appointment.limit_clears_on is not None
     first = timezone.localdate() - datetime.timedelta(days=150)
     assert month_shift(appointment.limit_clears_on, -6) > first
     assert "Would pass a limit" in html

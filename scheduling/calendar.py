@@ -1,0 +1,317 @@
+"""The schedule's grids, built from rows the views have already loaded: nothing here queries the database.
+
+The day grid is laid out in wall-clock minutes of the clinic's day, never as UTC offsets: on a
+daylight-saving day (23 or 25 hours long) a visit booked at 09:00 still sits on the 09:00 row, and
+every slot's moment is built with `make_aware(combine(day, time))` rather than by adding hours.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.contrib.auth.models import User
+from django.db.models import Model
+from django.utils import timezone
+
+from scheduling.models import Appointment, Room, Status, TimeOff, WorkingHours
+
+SLOT_MINUTES = 15
+# The grid's usual span; it widens to the hour to show any visit booked outside it.
+OPENS, CLOSES = 7 * 60, 18 * 60
+MIDNIGHT = 24 * 60
+
+M = TypeVar("M", bound=Model)
+
+
+def parse_day(text: str) -> datetime.date | None:
+    """A YYYY-MM-DD date, or None for anything else."""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    # Far-off years are typos, and year 1's previous day (the "previous" link) does not exist.
+    return day if 1900 <= day.year <= 2999 else None
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def day_bounds(first: datetime.date, days: int = 1) -> tuple[datetime.datetime, datetime.datetime]:
+    """Local midnight to local midnight, so a week holding a DST change is 167 or 169 hours long."""
+    last = first + datetime.timedelta(days=days)
+    return (
+        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(last, datetime.time.min)),
+    )
+
+
+def clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def minute_of(moment: datetime.datetime, day: datetime.date) -> int:
+    """Wall-clock minutes since the start of `day`; a moment on another day clamps to its edge."""
+    local = timezone.localtime(moment)
+    if local.date() != day:
+        return MIDNIGHT if local.date() > day else 0
+    return local.hour * 60 + local.minute
+
+
+def exists(day: datetime.date, minute: int) -> bool:
+    """False for the wall-clock times a spring-forward day skips (02:00–02:59 in New York)."""
+    wall = datetime.time(minute // 60, minute % 60)
+    moment = timezone.make_aware(datetime.datetime.combine(day, wall))
+    return timezone.localtime(moment).time() == wall
+
+
+def doctor(user: User) -> str:
+    return f"Dr {user.last_name or user.get_full_name() or user.username}"
+
+
+def including(listed: Sequence[M], used: Iterable[M | None]) -> list[M]:
+    """The listed resources plus any a visit uses that the list leaves out (an inactive room or physician)."""
+    seen, found = {item.pk for item in listed}, list(listed)
+    for item in used:
+        if item is not None and item.pk not in seen:
+            seen.add(item.pk)
+            found.append(item)
+    return found
+
+
+def hours_text(hours: Iterable[WorkingHours], day: datetime.date) -> str:
+    blocks = sorted((h.starts, h.ends) for h in hours if h.weekday == day.weekday())
+    return ", ".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in blocks) or f"No hours on {day:%A}s"
+
+
+def time_off_on(time_off: Iterable[TimeOff], day: datetime.date) -> dict[int, TimeOff]:
+    return {t.physician_id: t for t in time_off if t.starts_on <= day <= t.ends_on}
+
+
+def off_text(leave: TimeOff) -> str:
+    return f"Off: {leave.reason}" if leave.reason else "Off"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One 15-minute slot of one column."""
+
+    row: int
+    minute: int
+    day: datetime.date
+    working: bool
+    free: bool
+    exists: bool
+
+    @property
+    def label(self) -> str:
+        return clock(self.minute)
+
+    @property
+    def start(self) -> str:
+        """The slot's local start as the booking form reads it."""
+        return f"{self.day:%Y-%m-%d}T{self.label}"
+
+    @property
+    def on_hour(self) -> bool:
+        return self.minute % 60 == 0
+
+    @property
+    def bookable(self) -> bool:
+        return self.free and self.exists
+
+
+@dataclass(frozen=True)
+class Block:
+    """A visit drawn over the rows it spans; `lane` is its grid column when visits overlap."""
+
+    appointment: Appointment
+    row: int
+    span: int
+    lane: int
+
+
+@dataclass(frozen=True)
+class Column:
+    param: str  # the booking form's query parameter: "physician" or "room"
+    pk: int | None  # None: the visits booked without a room, which cannot be booked into
+    title: str
+    who: str  # completes "Book 09:15 …": "with Dr Ibarra", "in Suite 1"
+    note: str
+    off: bool
+    cells: list[Cell]
+    blocks: list[Block]
+    lanes: int
+
+
+def place(visits: Sequence[Appointment], day: datetime.date, first: int) -> tuple[list[Block], int]:
+    """Blocks in grid rows. Overlapping visits (only possible in data entered past the booking service)
+    sit side by side rather than hide one another."""
+    blocks: list[Block] = []
+    lane_ends: list[int] = []  # the row index from which each lane is free again
+    for visit in sorted(visits, key=lambda a: a.starts_at):
+        start = (minute_of(visit.starts_at, day) - first) // SLOT_MINUTES
+        end = max(start + 1, -(-(minute_of(visit.ends_at, day) - first) // SLOT_MINUTES))
+        lane = next((i for i, free_from in enumerate(lane_ends) if free_from <= start), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(end)
+        else:
+            lane_ends[lane] = end
+        blocks.append(Block(visit, row=start + 1, span=end - start, lane=lane + 1))
+    return blocks, max(1, len(lane_ends))
+
+
+@dataclass
+class DayGrid:
+    day: datetime.date
+    first: int
+    last: int
+    columns: list[Column] = field(default_factory=list)
+
+    @classmethod
+    def spanning(cls, day: datetime.date, visits: Iterable[Appointment]) -> "DayGrid":
+        first, last = OPENS, CLOSES
+        for visit in visits:
+            first = min(first, minute_of(visit.starts_at, day) // 60 * 60)
+            last = max(last, -(-minute_of(visit.ends_at, day) // 60) * 60)
+        return cls(day, first, min(last, MIDNIGHT))
+
+    @property
+    def rows(self) -> int:
+        return (self.last - self.first) // SLOT_MINUTES
+
+    @property
+    def times(self) -> list[Cell]:
+        """The time axis: one cell per row, for its label."""
+        return [Cell(i + 1, m, self.day, True, False, True) for i, m in enumerate(self.minutes)]
+
+    @property
+    def minutes(self) -> range:
+        return range(self.first, self.last, SLOT_MINUTES)
+
+    def add(
+        self,
+        *,
+        param: str,
+        pk: int | None,
+        title: str,
+        who: str,
+        note: str,
+        visits: Sequence[Appointment],
+        windows: list[tuple[int, int]] | None = None,
+        off: bool = False,
+    ) -> None:
+        """A column; `windows` are its working minutes (None: always open), `off` greys the whole day."""
+        blocks, lanes = place(visits, self.day, self.first)
+        covered = {row for b in blocks for row in range(b.row, b.row + b.span)}
+        cells = [
+            Cell(
+                row=i + 1,
+                minute=m,
+                day=self.day,
+                working=not off and (windows is None or any(s <= m and m + SLOT_MINUTES <= e for s, e in windows)),
+                free=i + 1 not in covered,
+                exists=exists(self.day, m),
+            )
+            for i, m in enumerate(self.minutes)
+        ]
+        self.columns.append(Column(param, pk, title, who, note, off, cells, blocks, lanes))
+
+
+def physician_grid(
+    day: datetime.date,
+    physicians: Sequence[User],
+    visits: Sequence[Appointment],
+    hours: Iterable[WorkingHours],
+    time_off: Iterable[TimeOff],
+) -> DayGrid:
+    grid = DayGrid.spanning(day, visits)
+    by_physician: dict[int, list[Appointment]] = defaultdict(list)
+    for visit in visits:
+        by_physician[visit.physician_id].append(visit)
+    todays_hours: dict[int, list[WorkingHours]] = defaultdict(list)
+    for block in hours:
+        if block.weekday == day.weekday():
+            todays_hours[block.physician_id].append(block)
+    away = time_off_on(time_off, day)
+    for physician in physicians:
+        leave = away.get(physician.pk)
+        own = todays_hours[physician.pk]
+        grid.add(
+            param="physician",
+            pk=physician.pk,
+            title=physician.get_full_name() or physician.username,
+            who=f"with {doctor(physician)}",
+            note=off_text(leave) if leave else hours_text(own, day),
+            visits=by_physician[physician.pk],
+            windows=[(b.starts.hour * 60 + b.starts.minute, b.ends.hour * 60 + b.ends.minute) for b in own],
+            off=leave is not None,
+        )
+    return grid
+
+
+def room_grid(day: datetime.date, rooms: Sequence[Room], visits: Sequence[Appointment]) -> DayGrid:
+    grid = DayGrid.spanning(day, visits)
+    by_room: dict[int | None, list[Appointment]] = defaultdict(list)
+    for visit in visits:
+        by_room[visit.room_id].append(visit)
+    for room in rooms:
+        note = room.get_kind_display() + (" · C-arm" if room.fluoroscopy else "")
+        grid.add(param="room", pk=room.pk, title=room.name, who=f"in {room.name}", note=note, visits=by_room[room.pk])
+    if by_room.get(None):
+        grid.add(param="room", pk=None, title="No room", who="", note="Booked without a room", visits=by_room[None])
+    return grid
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: datetime.date
+    visits: list[Appointment]
+    note: str
+    off: bool
+
+
+def week_days(
+    monday: datetime.date,
+    visits: Iterable[Appointment],
+    hours: Sequence[WorkingHours] | None,
+    time_off: Sequence[TimeOff],
+) -> list[WeekDay]:
+    """Monday to Sunday; `hours` is None for a room, which keeps no working hours."""
+    by_day: dict[datetime.date, list[Appointment]] = defaultdict(list)
+    for visit in visits:
+        by_day[timezone.localdate(visit.starts_at)].append(visit)
+    days = []
+    for offset in range(7):
+        day = monday + datetime.timedelta(days=offset)
+        leave = next(iter(time_off_on(time_off, day).values()), None)
+        note = off_text(leave) if leave else (hours_text(hours, day) if hours is not None else "")
+        days.append(WeekDay(day, sorted(by_day[day], key=lambda a: a.starts_at), note, leave is not None))
+    return days
+
+
+# The list's filter chips: key -> (label, the statuses shown; None for every visit).
+AGENDA_FILTERS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "all": ("All", None),
+    "waiting": ("Waiting", frozenset({Status.CHECKED_IN})),
+    "not_arrived": ("Not arrived", frozenset({Status.SCHEDULED, Status.CONFIRMED})),
+}
+
+
+@dataclass(frozen=True)
+class Chip:
+    key: str
+    label: str
+    count: int
+    active: bool
+
+
+def agenda_shown(visits: Iterable[Appointment], show: str) -> list[Appointment]:
+    statuses = AGENDA_FILTERS[show][1]
+    return [v for v in visits if statuses is None or v.status in statuses]
+
+
+def agenda_chips(visits: Sequence[Appointment], show: str) -> list[Chip]:
+    return [Chip(key, label, len(agenda_shown(visits, key)), key == show) for key, (label, _) in AGENDA_FILTERS.items()]

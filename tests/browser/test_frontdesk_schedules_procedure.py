@@ -1,0 +1,90 @@
+"""Front desk books a near-limit patient's ESI, sees the flag, moves it, checks them in; the physician logs it."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from procedures.models import ProcedureType
+from scheduling.models import Room
+from tests import factories
+from tests.browser.pages import log_in, log_out
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_front_desk_books_moves_and_checks_in_and_the_physician_opens_the_prefilled_form(
+    page: Page, live_server, frontdesk, physician
+):
+    Room.objects.create(name="Procedure suite 1", kind=Room.Kind.PROCEDURE_SUITE, fluoroscopy=True)
+    patient = factories.patient(first_name="Walter", last_name="Kowalski", payer=factories.payer())
+    for days in (150, 100, 40):
+        factories.procedure(
+            patient,
+            on=timezone.localdate() - datetime.timedelta(days=days),
+            drugs=(("Triamcinolone acetonide", "40"),),
+            physician=physician,
+        )
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
+
+    log_in(page, live_server.url, "fiona")
+    page.get_by_label("Find a patient").fill("kowalski")
+    page.get_by_label("Find a patient").press("Enter")
+    page.get_by_role("link", name="Kowalski, Walter").click()
+    page.get_by_role("region", name="Appointments").get_by_role("link", name="Book").click()
+
+    page.get_by_label("Visit type").select_option(label="Procedure")
+    page.get_by_label("Physician").select_option(label="Paul")
+    page.get_by_label("Room").select_option(label="Procedure suite 1")
+    page.get_by_label("Starts").fill(f"{next_week}T09:00")
+    page.get_by_label("Planned procedure").select_option(label="Transforaminal ESI")
+    page.get_by_label("Levels").fill("L4-L5, L5-S1")
+    page.get_by_label("Side").select_option(label="Bilateral")
+    page.get_by_role("button", name="Book").click()
+    # The demo physician keeps no working hours: the desk is warned and books anyway.
+    page.get_by_label("Book anyway, outside working hours").check()
+    page.get_by_role("button", name="Book").click()
+
+    flag = page.get_by_role("alert").filter(has_text="Would pass a limit")
+    expect(flag).to_be_visible()
+    expect(flag).to_contain_text("within limits again on")
+    expect(flag).to_contain_text("ESI sessions per region, 6 months: 4 of 3")
+    page.screenshot(path="screenshots/booking-confirmation-flag.png", full_page=True)
+
+    # The patient wants it sooner: today, first thing.
+    page.get_by_role("link", name="Reschedule").click()
+    page.get_by_label("Starts").fill(f"{timezone.localdate()}T07:00")
+    page.get_by_role("button", name="Move the visit").click()
+    page.get_by_label("Book anyway, outside working hours").check()
+    page.get_by_role("button", name="Move the visit").click()
+    expect(page.get_by_role("status").filter(has_text="Moved to")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Would pass a limit")).to_be_visible()
+
+    page.get_by_role("link", name="Today").click()
+    row = page.get_by_role("row").filter(has_text="Kowalski")
+    row.get_by_role("button", name="Check in").click()
+    expect(page.get_by_role("row").filter(has_text="Kowalski")).to_contain_text("Checked in")
+    page.screenshot(path="screenshots/today-checked-in.png", full_page=True)
+    log_out(page)
+
+    log_in(page, live_server.url, "paul")
+    page.get_by_label("Find a patient").fill("kowalski")
+    page.get_by_label("Find a patient").press("Enter")
+    page.get_by_role("link", name="Kowalski, Walter").click()
+    visits = page.get_by_role("region", name="Appointments")
+    expect(visits).to_contain_text("Checked in")
+    visits.get_by_role("link", name=timezone.localdate().strftime("%a %Y-%m-%d 07:00")).click()
+    expect(page.get_by_role("alert").filter(has_text="Would pass a limit")).to_be_visible()
+    page.get_by_role("link", name="Log procedure").click()
+    tfesi = ProcedureType.objects.get(code="esi-transforaminal")
+    expect(page.get_by_label("Procedure*", exact=True)).to_have_value(str(tfesi.pk))
+    expect(page.get_by_label("Level or site 1")).to_have_value("L4-L5")
+    expect(page.get_by_label("Side 1")).to_have_value("bilateral")
+    expect(page.get_by_label("Level or site 2")).to_have_value("L5-S1")
+    # The plan is checked as soon as the form opens, before a drug is chosen.
+    expect(page.locator("#limit-check")).to_contain_text("Passes a hard limit.")
+    page.get_by_label("Drug 1", exact=True).select_option(label="Dexamethasone sodium phosphate")
+    page.get_by_label("Dose (mg) 1").fill("10")
+    expect(page.locator("#limit-check")).to_contain_text("Passes a hard limit.")
+    page.screenshot(path="screenshots/prefilled-procedure-form.png", full_page=True)
