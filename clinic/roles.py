@@ -51,13 +51,26 @@ _SCHEDULE_CONFIG = {
     for model in ("room", "workinghours", "timeoff")
 }
 
+# Nurses and physicians record follow-up calls; physicians and administrators read the dashboard.
+_FOLLOW_UPS = {"outcomes.view_followup", "outcomes.change_followup", "outcomes.view_outcomerule"}
+_OUTCOMES_CONFIG = {
+    f"outcomes.{action}_{model}"
+    for action in ("view", "add", "change")
+    for model in ("followupinterval", "outcomerule")
+}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Front desk keeps the registry; clinical detail is not theirs to see.
     Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK),
-    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK),
+    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS),
     # Only physicians log procedures, so the performing physician is always a physician's own record.
     Role.PHYSICIAN: frozenset(
-        _PATIENT_EDIT | {"patients.archive_patient"} | _CLINICAL_VIEW | _PROCEDURE_LOG | _SCHEDULE_BOOK
+        _PATIENT_EDIT
+        | {"patients.archive_patient", "outcomes.view_dashboard"}
+        | _CLINICAL_VIEW
+        | _PROCEDURE_LOG
+        | _SCHEDULE_BOOK
+        | _FOLLOW_UPS
     ),
     # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
     Role.ADMINISTRATOR: frozenset(
@@ -78,9 +91,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "procedures.view_historicalprocedure",
             "scheduling.view_appointment",
             "scheduling.view_waitlistentry",
+            "outcomes.view_followup",
+            "outcomes.view_dashboard",
         }
         | _CATALOG_EDIT
         | _SCHEDULE_CONFIG
+        | _OUTCOMES_CONFIG
     ),
 }
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "patients",
     "procedures",
     "scheduling",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

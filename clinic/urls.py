@@ -17,6 +17,7 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 

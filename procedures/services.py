@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from patients.models import Patient
-from procedures import exposure, limits
+from procedures import exposure, extensions, limits
 from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSite, ProcedureType
 from procedures.spine import LEVEL_ORDER
 
@@ -106,6 +106,8 @@ def procedure_log(
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
     _write_parts(procedure, sites, medications)
+    for hook in extensions.after_log:
+        hook(procedure)
     return procedure
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from clinic.audit import history_entries
 from clinic.roles import permission_required, require
 from patients.models import Patient
-from procedures import limits, services, spine
+from procedures import extensions, limits, services, spine
 from procedures.forms import ProcedureEntry
 from procedures.models import Procedure, ProcedureType, Side
 
@@ -35,13 +35,17 @@ def _patient_from(request: HttpRequest) -> Patient | None:
 
 
 def _entry_page(request: HttpRequest, entry: ProcedureEntry, **context: Any) -> HttpResponse:
-    context |= {"entry": entry, "patient": entry.patient, "check": _check(entry) if entry.form.is_bound else None}
+    check, advice = _check(entry) if entry.form.is_bound else (None, [])
+    context |= {"entry": entry, "patient": entry.patient, "check": check, "advice": advice}
     return render(request, "procedures/form.html", context)
 
 
-def _check(entry: ProcedureEntry) -> limits.ProposalCheck | None:
+def _check(entry: ProcedureEntry) -> tuple[limits.ProposalCheck | None, list[str]]:
+    """The limits, and what apps built on procedures advise (e.g. an RFA without qualifying blocks)."""
     proposal = entry.proposal()
-    return limits.check_proposal(entry.patient, proposal) if proposal else None
+    if proposal is None:
+        return None, []
+    return limits.check_proposal(entry.patient, proposal), extensions.advice(entry.patient, proposal)
 
 
 @permission_required("procedures.add_procedure")
@@ -133,7 +137,8 @@ def procedure_check(request: HttpRequest) -> HttpResponse:
         instance = _get_procedure(request, int(request.POST["procedure"]), "procedures.change_procedure")
     entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance)  # type: ignore[arg-type]
     entry.is_valid()
-    return render(request, "procedures/_check.html", {"entry": entry, "check": _check(entry)})
+    check, advice = _check(entry)
+    return render(request, "procedures/_check.html", {"entry": entry, "check": check, "advice": advice})
 
 
 def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:

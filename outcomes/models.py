@@ -1,0 +1,187 @@
+"""Follow-ups after procedures, and the outcome-linked rules that read them (domain.md §4 and §5).
+
+Intervals and rules are data, each with its source, edited by administrators.
+"""
+
+import datetime
+from typing import Self
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from procedures.models import Family, Intent, Procedure
+
+
+class FollowUpInterval(models.Model):
+    """When to call after a procedure of a family: "2 weeks", "6 weeks", or hours for a diagnostic block."""
+
+    family = models.CharField(max_length=20, choices=Family.choices)
+    intent = models.CharField(max_length=12, choices=Intent.choices, blank=True, help_text="Empty for both.")
+    label = models.CharField(max_length=40, help_text="e.g. 2 weeks, anaesthetic window")
+    offset_days = models.PositiveSmallIntegerField(default=0)
+    offset_hours = models.PositiveSmallIntegerField(
+        default=0, help_text="For diagnostic blocks: the relief over the anaesthetic's duration."
+    )
+    source = models.CharField(max_length=300)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family", "offset_days", "offset_hours"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "intent", "label"], name="interval_unique_label"),
+            models.CheckConstraint(condition=~Q(source=""), name="interval_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_family_display()}: {self.label}"
+
+    def due_on(self, performed_at: datetime.datetime) -> datetime.date:
+        due = performed_at + datetime.timedelta(days=self.offset_days, hours=self.offset_hours)
+        return timezone.localdate(due)
+
+
+class Method(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VISIT = "visit", "Visit"
+    PORTAL = "portal", "Portal"
+
+
+class FollowUpStatus(models.TextChoices):
+    DUE = "due", "Due"
+    DONE = "done", "Done"
+    NOT_REACHED = "not_reached", "Not reached"
+
+
+class PGIC(models.IntegerChoices):
+    """Patient Global Impression of Change (IMMPACT): 1–2 is a meaningful improvement."""
+
+    VERY_MUCH_IMPROVED = 1, "Very much improved"
+    MUCH_IMPROVED = 2, "Much improved"
+    MINIMALLY_IMPROVED = 3, "Minimally improved"
+    NO_CHANGE = 4, "No change"
+    MINIMALLY_WORSE = 5, "Minimally worse"
+    MUCH_WORSE = 6, "Much worse"
+    VERY_MUCH_WORSE = 7, "Very much worse"
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def open(self) -> Self:
+        """Still to do, for procedures that count (voided ones are dropped)."""
+        return self.filter(status=FollowUpStatus.DUE, procedure__voided_at__isnull=True)
+
+    def with_details(self) -> Self:
+        return self.select_related(
+            "procedure__patient", "procedure__procedure_type", "procedure__performed_by", "recorded_by"
+        )
+
+
+class FollowUp(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="follow_ups")
+    label = models.CharField(max_length=40)
+    # Copied from the interval, so reports can ask for "the 2–6 week follow-up" in SQL.
+    days_after = models.PositiveSmallIntegerField(default=0)
+    due_on = models.DateField()
+    status = models.CharField(max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.DUE)
+
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    nrs = models.PositiveSmallIntegerField(
+        "pain now (NRS 0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    relief_pct = models.PositiveSmallIntegerField(
+        "relief since the procedure (%)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    relief_days = models.PositiveSmallIntegerField(
+        "relief lasted (days)", null=True, blank=True, help_text="Leave empty while the relief continues."
+    )
+    odi_answers = models.JSONField("ODI answers", null=True, blank=True)
+    odi_score = models.PositiveSmallIntegerField(
+        "ODI (0–100)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    ndi_answers = models.JSONField("NDI answers", null=True, blank=True)
+    ndi_score = models.PositiveSmallIntegerField(
+        "NDI (0–100)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    pgic = models.PositiveSmallIntegerField(
+        "impression of change (PGIC)",
+        choices=PGIC.choices,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    new_complications = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        permissions = [("view_dashboard", "Can see the outcomes dashboard")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "label"], name="follow_up_unique_label"),
+            models.CheckConstraint(condition=Q(nrs__lte=10), name="follow_up_nrs_0_10"),
+            models.CheckConstraint(condition=Q(relief_pct__lte=100), name="follow_up_relief_0_100"),
+            models.CheckConstraint(condition=Q(odi_score__lte=100), name="follow_up_odi_0_100"),
+            models.CheckConstraint(condition=Q(ndi_score__lte=100), name="follow_up_ndi_0_100"),
+            models.CheckConstraint(condition=Q(pgic__gte=1, pgic__lte=7), name="follow_up_pgic_1_7"),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(recorded_at__isnull=False), name="follow_up_closed_when_recorded"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="follow_up_status_due_idx"),
+            models.Index(fields=["procedure", "due_on"], name="follow_up_procedure_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} after {self.procedure}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.status == FollowUpStatus.DUE and self.due_on < today
+
+
+class OutcomeRule(models.Model):
+    """A rule that reads documented responses before a procedure (domain.md §4)."""
+
+    class Kind(models.TextChoices):
+        REPEAT_NEEDS_RESPONSE = "repeat", "A repeat needs a documented response to the last one"
+        CANDIDACY = "candidacy", "Needs qualifying diagnostic procedures first"
+        DIAGNOSTIC_POSITIVE = "diagnostic", "A diagnostic block is positive at this relief"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    target_family = models.CharField(max_length=20, choices=Family.choices, help_text="The procedure judged.")
+    evidence_family = models.CharField(
+        max_length=20, choices=Family.choices, help_text="The procedures whose response counts."
+    )
+    evidence_intent = models.CharField(max_length=12, choices=Intent.choices, blank=True)
+    min_relief_pct = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    min_days = models.PositiveSmallIntegerField(default=0, help_text="Relief sustained at least this long.")
+    min_count = models.PositiveSmallIntegerField(default=1, help_text="Qualifying procedures needed.")
+    min_gap_days = models.PositiveSmallIntegerField(default=0, help_text="Days between qualifying procedures.")
+    source = models.CharField(max_length=300)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target_family", "code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(source=""), name="outcome_rule_has_source"),
+            models.CheckConstraint(condition=Q(min_relief_pct__lte=100), name="outcome_rule_relief_0_100"),
+            models.CheckConstraint(condition=Q(min_count__gte=1), name="outcome_rule_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

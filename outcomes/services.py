@@ -1,0 +1,79 @@
+"""Scheduling follow-ups when a procedure is logged, and recording them. Each write is one transaction."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus
+from outcomes.scoring import disability_score
+from procedures.models import Procedure
+
+
+def followups_schedule(procedure: Procedure) -> list[FollowUp]:
+    """Create the procedure's follow-ups from the intervals for its family and intent.
+
+    Registered as a procedures after-log hook, so it runs in the logging transaction.
+    """
+    intervals = FollowUpInterval.objects.filter(active=True, family=procedure.procedure_type.family).filter(
+        Q(intent="") | Q(intent=procedure.intent)
+    )
+    # One save each rather than bulk_create, so every follow-up has its audit row.
+    return [
+        FollowUp.objects.create(
+            procedure=procedure,
+            label=interval.label,
+            days_after=interval.offset_days,
+            due_on=interval.due_on(procedure.performed_at),
+        )
+        for interval in intervals
+    ]
+
+
+def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:
+    if not answers:
+        return None
+    try:
+        return disability_score(answers)
+    except ValueError as error:
+        raise ValidationError({field: str(error)}) from error
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    follow_up: FollowUp,
+    recorded_by: User,
+    odi_answers: Sequence[int | None] | None = None,
+    ndi_answers: Sequence[int | None] | None = None,
+    **fields: Any,
+) -> FollowUp:
+    """Record the call or visit: pain now, relief, how long it lasted, ODI / NDI, PGIC, complications."""
+    if follow_up.procedure.is_voided:
+        raise ValidationError("This procedure was voided; its follow-ups are closed.")
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    follow_up.odi_answers = list(odi_answers) if odi_answers else None
+    follow_up.ndi_answers = list(ndi_answers) if ndi_answers else None
+    follow_up.odi_score = _scored(odi_answers, "odi_answers")
+    follow_up.ndi_score = _scored(ndi_answers, "ndi_answers")
+    follow_up.status = FollowUpStatus.DONE
+    follow_up.recorded_by = recorded_by
+    follow_up.recorded_at = timezone.now()
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def followup_not_reached(*, follow_up: FollowUp, recorded_by: User, note: str = "") -> FollowUp:
+    """Close a follow-up the patient could not be reached for; it counts as not completed."""
+    follow_up.status = FollowUpStatus.NOT_REACHED
+    follow_up.recorded_by = recorded_by
+    follow_up.recorded_at = timezone.now()
+    follow_up.note = note.strip() or "Not reached"
+    follow_up.save()
+    return follow_up

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from outcomes.views import dashboard, followups
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("export/<slug:table>.csv", dashboard.export_csv, name="export"),
+    path("follow-ups/", followups.worklist, name="worklist"),
+    path("follow-ups/<int:pk>/", followups.record, name="record"),
+    path("follow-ups/<int:pk>/not-reached/", followups.not_reached, name="not_reached"),
+]

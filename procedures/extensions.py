@@ -1,0 +1,35 @@
+"""What apps built on procedures may add, without procedures importing them.
+
+The dependency rule (patients ← procedures ← scheduling ← outcomes) means logging cannot call the
+outcomes app directly. Instead, higher apps register here from their AppConfig.ready(), like chart
+panels: explicit, typed, and called in the open — inside the logging transaction for `after_log`,
+inside the live check for `advisors` — rather than through signals.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from patients.models import Patient
+    from procedures.exposure import Injection
+    from procedures.models import Procedure
+
+# Called with each newly logged procedure, in the same transaction (e.g. schedule its follow-ups).
+after_log: list[Callable[["Procedure"], object]] = []
+
+# Called with the patient and the procedure being entered; each returns warnings for the entry form.
+advisors: list[Callable[["Patient", "Injection"], list[str]]] = []
+
+
+def register_after_log(hook: Callable[["Procedure"], object]) -> None:
+    if hook not in after_log:
+        after_log.append(hook)
+
+
+def register_advisor(advisor: Callable[["Patient", "Injection"], list[str]]) -> None:
+    if advisor not in advisors:
+        advisors.append(advisor)
+
+
+def advice(patient: "Patient", proposal: "Injection") -> list[str]:
+    return [warning for advisor in advisors for warning in advisor(patient, proposal)]
