@@ -16,6 +16,11 @@ from simple_history.models import HistoricalRecords
 from procedures.models import Family, Intent, Procedure
 
 
+def next_working_day(day: datetime.date) -> datetime.date:
+    """The clinic calls on weekdays: a follow-up falling on a weekend is due the Monday after."""
+    return day + datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 class FollowUpInterval(models.Model):
     """When to call after a procedure of a family: "2 weeks", "6 weeks", or hours for a diagnostic block."""
 
@@ -43,7 +48,7 @@ class FollowUpInterval(models.Model):
 
     def due_on(self, performed_at: datetime.datetime) -> datetime.date:
         due = performed_at + datetime.timedelta(days=self.offset_days, hours=self.offset_hours)
-        return timezone.localdate(due)
+        return next_working_day(timezone.localdate(due))
 
 
 class Method(models.TextChoices):

@@ -1,13 +1,16 @@
 """Personas per role, factories, and the browser set-up shared by every test."""
 
+import io
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import transaction
 
 from clinic.roles import Role, sync_roles
 
@@ -66,6 +69,24 @@ def administrator(make_user: Callable[..., User]) -> User:
 def norole(make_user: Callable[..., User]) -> User:
     """A logged-in account that has been given no role yet."""
     return make_user("newhire", None)
+
+
+def seed_demo() -> str:
+    """Run the demo seeding as `make run` does; returns what it printed."""
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo clinic, seeded once per test module (it takes seconds) and rolled back afterwards.
+
+    Each test still runs in its own savepoint inside this transaction, so nothing a test does leaks.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed_demo()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from outcomes.models import FollowUp, FollowUpInterval
+from outcomes.models import FollowUp, FollowUpInterval, next_working_day
 from outcomes.scoring import disability_score
 from tests import factories
 
@@ -15,15 +15,20 @@ DAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
 def schedule_of(procedure):
+    """(label, days after the procedure before moving off a weekend) for each follow-up."""
     return [(f.label, f.due_on - DAY) for f in FollowUp.objects.filter(procedure=procedure).order_by("due_on", "label")]
+
+
+def after(days: int) -> datetime.timedelta:
+    return next_working_day(DAY + datetime.timedelta(days=days)) - DAY
 
 
 def test_an_esi_is_followed_up_at_2_weeks_6_weeks_and_3_months():
     procedure = factories.procedure(factories.patient(), on=DAY)
     assert schedule_of(procedure) == [
-        ("2 weeks", datetime.timedelta(days=14)),
-        ("6 weeks", datetime.timedelta(days=42)),
-        ("3 months", datetime.timedelta(days=91)),
+        ("2 weeks", after(14)),
+        ("6 weeks", after(42)),
+        ("3 months", after(91)),
     ]
 
 
@@ -38,7 +43,8 @@ def test_a_diagnostic_block_is_followed_up_over_the_anaesthetic_window():
     procedure = factories.procedure(
         factories.patient(), on=DAY, type_code="mbb", sites=(("L4-L5", "bilateral"),), drugs=(("Bupivacaine", "5"),)
     )
-    assert schedule_of(procedure) == [("Anaesthetic window", datetime.timedelta(days=0))]
+    # Logged at 10:00, so the six-hour window ends the same day (a weekend day moves to Monday).
+    assert schedule_of(procedure) == [("Anaesthetic window", after(0))]
 
 
 def test_intervals_are_data_an_administrator_can_change():
@@ -77,3 +83,15 @@ def test_odi_and_ndi_are_percentages_of_the_points_possible_over_the_sections_an
 def test_a_malformed_questionnaire_is_refused(answers):
     with pytest.raises(ValueError):  # noqa: PT011 - the message is checked where users see it
         disability_score(answers)
+
+
+@pytest.mark.parametrize(
+    ("day", "due"),
+    [
+        (datetime.date(2026, 11, 20), datetime.date(2026, 11, 20)),  # Friday
+        (datetime.date(2026, 11, 21), datetime.date(2026, 11, 23)),  # Saturday → Monday
+        (datetime.date(2026, 11, 22), datetime.date(2026, 11, 23)),  # Sunday → Monday
+    ],
+)
+def test_a_follow_up_falling_on_a_weekend_is_due_the_monday_after(day, due):
+    assert next_working_day(day) == due

@@ -1,36 +1,16 @@
 """The demo clinic's procedure history: a realistic year that shows every limit state, made once."""
 
 import datetime
-import io
-from collections.abc import Iterator
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from procedures import limits
 from procedures.exposure import Status
 from procedures.models import Procedure, ProcedureMedication, ProcedureSite
+from tests.conftest import seed_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """Seed once for the module (about two seconds), and roll it all back afterwards.
-
-    Each test still runs in its own savepoint inside this transaction, so nothing a test does leaks.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed()
-        transaction.set_rollback(True)
 
 
 def audit_rows() -> tuple[int, int, int]:
@@ -53,7 +33,7 @@ def test_the_demo_clinic_has_a_year_of_procedures_all_in_the_past(demo):
 def test_seeding_the_demo_again_adds_nothing(demo):
     before = (Procedure.objects.count(), *audit_rows())
 
-    output = seed()
+    output = seed_demo()
 
     assert (Procedure.objects.count(), *audit_rows()) == before
     assert "Demo procedures: already in place." in output

@@ -1,37 +1,20 @@
 """The demo clinic's schedule: two working weeks around today for three physicians, booked once."""
 
-import io
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from clinic.roles import Role
 from scheduling.demo import BLOCKS, clinic_day, clinic_days
 from scheduling.models import Appointment, Room, Status, TimeOff, WaitlistEntry, WorkingHours
+from tests.conftest import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 PHYSICIANS = {"physician", "drchen", "drokafor"}
-
-
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """Seed once for the module, and roll it all back afterwards; each test runs in its own savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed()
-        transaction.set_rollback(True)
 
 
 def appointments() -> list[Appointment]:
@@ -133,7 +116,7 @@ def test_seeding_the_demo_again_adds_nothing(demo):
         TimeOff.objects.count(),
     )
 
-    output = seed()
+    output = seed_demo()
 
     assert "Demo schedule: already in place." in output
     assert (

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.roles import Role, sync_roles
+from outcomes.demo import seed_follow_ups
 from patients.demo import seed_patients
 from procedures.demo import seed_procedures
 from scheduling.demo import seed_schedule
@@ -52,9 +53,13 @@ class Command(BaseCommand):
         physicians = [User.objects.get(username=name) for name, _f, _l, role in DEMO_USERS if role is Role.PHYSICIAN]
         # Its own seed, so the schedule is the same whether or not the history was seeded in this run.
         booked = seed_schedule(random.Random(2027), today, patients, physicians, User.objects.get(username="frontdesk"))
+        followed = seed_follow_ups(random.Random(2028), today, User.objects.get(username="nurse"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
         self.stdout.write(f"Demo procedures: {added} added." if added else "Demo procedures: already in place.")
         self.stdout.write(f"Demo schedule: {booked} booked." if booked else "Demo schedule: already in place.")
+        self.stdout.write(
+            f"Demo follow-ups: {followed} recorded." if followed else "Demo follow-ups: already in place."
+        )
         self.stdout.write("Demo logins (password: clinic-demo):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")
