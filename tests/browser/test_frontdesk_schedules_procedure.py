@@ -7,7 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from procedures.models import ProcedureType
-from scheduling.models import Room
+from scheduling import services
+from scheduling.models import Appointment, Room, WaitlistEntry
 from tests import factories
 from tests.browser.pages import log_in, log_out
 
@@ -88,3 +89,43 @@ def test_front_desk_books_moves_and_checks_in_and_the_physician_opens_the_prefil
     page.get_by_label("Dose (mg) 1").fill("10")
     expect(page.locator("#limit-check")).to_contain_text("Passes a hard limit.")
     page.screenshot(path="screenshots/prefilled-procedure-form.png", full_page=True)
+
+
+def test_front_desk_cancels_a_visit_and_books_the_freed_slot_for_a_waitlisted_patient(
+    page: Page, live_server, frontdesk, physician
+):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    leaving = factories.patient(first_name="Ruth", last_name="Leaving")
+    waiting = factories.patient(first_name="Wanda", last_name="Waiting", phone="(555) 444-1212")
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10, 0)))
+    visit = services.appointment_book(
+        patient=leaving,
+        slot=services.Slot(physician, None, start, start + datetime.timedelta(minutes=20)),
+        visit_type="follow_up",
+        booked_by=frontdesk,
+    )
+    services.waitlist_add(
+        patient=waiting, visit_type="follow_up", earliest_on=timezone.localdate(), created_by=frontdesk
+    )
+
+    log_in(page, live_server.url, "fiona")
+    page.goto(f"{live_server.url}{visit.get_absolute_url()}")
+    page.get_by_role("link", name="Cancel visit").click()
+    page.get_by_label("Reason for cancelling").fill("Patient called: unwell")
+    page.get_by_role("button", name="Cancel the visit").click()
+
+    offers = page.get_by_role("region", name="Waitlist: patients who want an earlier follow-up")
+    expect(offers).to_contain_text("Waiting, Wanda")
+    expect(offers).to_contain_text("(555) 444-1212")
+    page.screenshot(path="screenshots/cancel-waitlist-offer.png", full_page=True)
+    offers.get_by_role("link", name="Offer this slot").click()
+
+    expect(page.get_by_text("Waiting, Wanda")).to_be_visible()
+    expect(page.get_by_label("Starts")).to_have_value(f"{tomorrow}T10:00")
+    page.get_by_role("button", name="Book").click()
+    page.get_by_label("Book anyway, outside working hours").check()
+    page.get_by_role("button", name="Book").click()
+    expect(page.get_by_role("status").filter(has_text="Booked Follow-up")).to_be_visible()
+    booked = Appointment.objects.get(patient=waiting)
+    assert booked.local_start.hour == 10
+    assert WaitlistEntry.objects.get(patient=waiting).appointment == booked
