@@ -4,9 +4,12 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 
+from outcomes.models import FollowUp
 from patients.audit import recent_changes
 from patients.models import Patient
+from scheduling.models import Appointment
 
 RECENT = 8
 
@@ -31,4 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["recent_patients"] = Patient.objects.active().select_related("payer").order_by("-created_at")[:RECENT]
     if user.has_perm("patients.view_historicalpatient"):
         context["recent_changes"] = recent_changes(RECENT)
+    today = timezone.localdate()
+    if user.has_perm("scheduling.view_appointment"):
+        context["visits_today"] = Appointment.objects.on_day(today).holding_slot().count()
+    if user.has_perm("outcomes.change_followup"):
+        context["calls_due"] = FollowUp.objects.open().filter(due_on__lte=today).count()
     return render(request, "clinic/home.html", context)
