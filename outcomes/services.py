@@ -43,6 +43,18 @@ def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:
         raise ValidationError({field: str(error)}) from error
 
 
+def _ensure_open(follow_up: FollowUp) -> None:
+    """Refuse a follow-up already closed, checked under a row lock: two nurses calling one patient."""
+    current = FollowUp.objects.select_for_update().select_related("procedure").get(pk=follow_up.pk)
+    if current.procedure.is_voided:
+        raise ValidationError("This procedure was voided; its follow-ups are closed.")
+    if current.status != FollowUpStatus.DUE:
+        raise ValidationError(
+            f"Already closed by {current.recorded_by.get_full_name() if current.recorded_by else 'someone'}: "
+            "it was not recorded again."
+        )
+
+
 @transaction.atomic
 def followup_record(
     *,
@@ -53,8 +65,7 @@ def followup_record(
     **fields: Any,
 ) -> FollowUp:
     """Record the call or visit: pain now, relief, how long it lasted, ODI / NDI, PGIC, complications."""
-    if follow_up.procedure.is_voided:
-        raise ValidationError("This procedure was voided; its follow-ups are closed.")
+    _ensure_open(follow_up)
     for name, value in fields.items():
         setattr(follow_up, name, value)
     follow_up.odi_answers = list(odi_answers) if odi_answers else None
@@ -71,6 +82,7 @@ def followup_record(
 @transaction.atomic
 def followup_not_reached(*, follow_up: FollowUp, recorded_by: User, note: str = "") -> FollowUp:
     """Close a follow-up the patient could not be reached for; it counts as not completed."""
+    _ensure_open(follow_up)
     follow_up.status = FollowUpStatus.NOT_REACHED
     follow_up.recorded_by = recorded_by
     follow_up.recorded_at = timezone.now()

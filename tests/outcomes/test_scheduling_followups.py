@@ -95,3 +95,19 @@ def test_a_malformed_questionnaire_is_refused(answers):
 )
 def test_a_follow_up_falling_on_a_weekend_is_due_the_monday_after(day, due):
     assert next_working_day(day) == due
+
+
+def test_a_follow_up_is_recorded_once_whoever_tries_second(nurse, physician):
+    from django.core.exceptions import ValidationError
+
+    from outcomes.services import followup_not_reached, followup_record
+
+    follow_up = FollowUp.objects.filter(procedure=factories.procedure(factories.patient(), on=DAY)).first()
+    assert follow_up is not None
+    followup_record(follow_up=follow_up, recorded_by=nurse, nrs=3, relief_pct=60, method="phone")
+    with pytest.raises(ValidationError, match="Already closed by Nora"):
+        followup_record(follow_up=follow_up, recorded_by=physician, nrs=5, relief_pct=20, method="phone")
+    with pytest.raises(ValidationError, match="Already closed"):
+        followup_not_reached(follow_up=follow_up, recorded_by=physician)
+    follow_up.refresh_from_db()
+    assert (follow_up.nrs, follow_up.recorded_by) == (3, nurse)
