@@ -6,7 +6,19 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes"
 
     def ready(self) -> None:
+        from clinic.panels import ChartPanel, register_chart_panel
+        from outcomes.panels import chart_panel_context
+        from outcomes.responses import advise
         from outcomes.services import followups_schedule
-        from procedures.extensions import register_after_log
+        from procedures.extensions import register_advisor, register_after_log
 
         register_after_log(followups_schedule)
+        register_advisor(advise)
+        register_chart_panel(
+            ChartPanel(
+                template="outcomes/_chart_panel.html",
+                permission="outcomes.view_followup",
+                context=chart_panel_context,
+                order=20,
+            )
+        )

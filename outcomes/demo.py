@@ -7,6 +7,7 @@ import datetime
 import random
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from outcomes.models import FollowUp, FollowUpStatus
 from outcomes.services import followup_not_reached, followup_record
@@ -50,6 +51,14 @@ def _answers(rng: random.Random, relief: int) -> list[int | None]:
     return answers
 
 
+def _call_time(rng: random.Random, follow_up: FollowUp) -> datetime.datetime:
+    """The day the call was due (a diagnostic block's window: that evening), during clinic hours."""
+    if follow_up.days_after == 0:
+        return follow_up.procedure.performed_at + datetime.timedelta(hours=6)
+    when = datetime.datetime.combine(follow_up.due_on, datetime.time(rng.randint(9, 15), rng.choice([0, 15, 30, 45])))
+    return timezone.make_aware(when)
+
+
 def _record(rng: random.Random, follow_up: FollowUp, peak: int, nurse: User) -> None:
     procedure = follow_up.procedure
     # Relief builds for a few weeks, then fades for the less lasting responses.
@@ -62,6 +71,7 @@ def _record(rng: random.Random, follow_up: FollowUp, peak: int, nurse: User) -> 
     followup_record(
         follow_up=follow_up,
         recorded_by=nurse,
+        called_at=_call_time(rng, follow_up),
         method=rng.choice(["phone", "phone", "phone", "visit", "portal"]),
         nrs=nrs,
         relief_pct=relief,
@@ -93,7 +103,12 @@ def seed_follow_ups(rng: random.Random, today: datetime.date, nurse: User) -> in
         if follow_up.due_on > open_after and rng.random() < 0.7:
             continue
         if rng.random() < NOT_REACHED:
-            followup_not_reached(follow_up=follow_up, recorded_by=nurse, note="Two calls, no answer; voicemail left")
+            followup_not_reached(
+                follow_up=follow_up,
+                recorded_by=nurse,
+                note="Two calls, no answer; voicemail left",
+                called_at=_call_time(rng, follow_up),
+            )
             continue
         if procedure.procedure_type.family == "mbb" and procedure.pk not in peaks:
             positive = procedure.patient_id in ablated

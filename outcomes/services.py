@@ -1,5 +1,6 @@
 """Scheduling follow-ups when a procedure is logged, and recording them. Each write is one transaction."""
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,6 +63,7 @@ def followup_record(
     recorded_by: User,
     odi_answers: Sequence[int | None] | None = None,
     ndi_answers: Sequence[int | None] | None = None,
+    called_at: datetime.datetime | None = None,
     **fields: Any,
 ) -> FollowUp:
     """Record the call or visit: pain now, relief, how long it lasted, ODI / NDI, PGIC, complications."""
@@ -74,18 +76,21 @@ def followup_record(
     follow_up.ndi_score = _scored(ndi_answers, "ndi_answers")
     follow_up.status = FollowUpStatus.DONE
     follow_up.recorded_by = recorded_by
-    follow_up.recorded_at = timezone.now()
+    # When the patient was asked: now, unless a call made earlier is entered afterwards.
+    follow_up.recorded_at = called_at or timezone.now()
     follow_up.save()
     return follow_up
 
 
 @transaction.atomic
-def followup_not_reached(*, follow_up: FollowUp, recorded_by: User, note: str = "") -> FollowUp:
+def followup_not_reached(
+    *, follow_up: FollowUp, recorded_by: User, note: str = "", called_at: datetime.datetime | None = None
+) -> FollowUp:
     """Close a follow-up the patient could not be reached for; it counts as not completed."""
     _ensure_open(follow_up)
     follow_up.status = FollowUpStatus.NOT_REACHED
     follow_up.recorded_by = recorded_by
-    follow_up.recorded_at = timezone.now()
+    follow_up.recorded_at = called_at or timezone.now()
     follow_up.note = note.strip() or "Not reached"
     follow_up.save()
     return follow_up

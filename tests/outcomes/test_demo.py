@@ -17,6 +17,9 @@ def test_most_past_follow_ups_are_recorded_some_not_reached_and_some_overdue(dem
     assert FollowUp.objects.open().filter(due_on__lt=today).exists()
     assert FollowUp.objects.open().filter(due_on__gt=today).exists()
     assert not done.filter(due_on__gt=today).exists()
+    # Each call is dated when it was made, so the pain trajectory spreads over the months.
+    assert done.filter(recorded_at__lt=timezone.now() - timezone.timedelta(days=60)).count() > 100
+    assert not done.filter(recorded_at__gt=timezone.now()).exists()
 
 
 def test_recorded_follow_ups_have_pain_and_relief_and_disability_scores_where_they_apply(demo):

@@ -1,0 +1,93 @@
+"""The chart's outcomes panel: pain trajectory, the response to each procedure, and what the rules allow."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from outcomes import rules
+from outcomes.responses import call_time, engine_rules, procedures_of, recorded_follow_ups, response_of, trajectory_of
+from patients.models import Patient
+from procedures.models import Intent, Procedure
+
+# A responder has at least 50% relief (IMMPACT, Dworkin, J Pain 2008; domain.md §5).
+RESPONDER_PCT = 50
+
+
+@dataclass(frozen=True)
+class FollowUpCell:
+    label: str
+    day: datetime.date
+    nrs: int | None
+    relief_pct: int | None
+    lasted_days: int | None
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    procedure: Procedure
+    label: str
+    baseline_nrs: int | None
+    best_relief_pct: int | None
+    lasted: str
+    follow_ups: tuple[FollowUpCell, ...]
+    responder: bool | None
+
+
+def _lasted(duration: rules.Duration | None) -> str:
+    """How long relief ≥ the responder threshold lasted, in words for the table."""
+    if duration is None:
+        return "not documented"
+    if duration.days == 0:
+        # Relief at a same-day call (a diagnostic block's anaesthetic window), or none reaching the threshold.
+        return "same day" if duration.ongoing else "—"
+    days = f"{duration.days} day{'' if duration.days == 1 else 's'}"
+    return f"≥ {days}, ongoing" if duration.ongoing else days
+
+
+def is_responder(response: rules.Response) -> bool | None:
+    """≥ 50% relief at a follow-up; for a diagnostic block, relief right after it counts too (its anaesthetic
+    window is the response). A therapeutic procedure's immediate relief is the local anaesthetic's, so it is
+    not known (None) until a follow-up records relief."""
+    followed_up = max((p.relief_pct for p in response.points), default=None)
+    relief = response.best_relief_pct if response.intent == Intent.DIAGNOSTIC else followed_up
+    return None if relief is None else relief >= RESPONDER_PCT
+
+
+def response_row(procedure: Procedure, response: rules.Response) -> ResponseRow:
+    return ResponseRow(
+        procedure=procedure,
+        label=f"{procedure.procedure_type.name} {procedure.site_summary}".strip(),
+        baseline_nrs=procedure.nrs_pre,
+        best_relief_pct=response.best_relief_pct,
+        lasted=_lasted(response.relief_duration(RESPONDER_PCT)),
+        follow_ups=tuple(
+            FollowUpCell(f.label, timezone.localdate(call_time(f)), f.nrs, f.relief_pct, f.relief_days)
+            for f in recorded_follow_ups(procedure)
+        ),
+        responder=is_responder(response),
+    )
+
+
+def shown_verdicts(all_verdicts: list[rules.Verdict], families: set[str]) -> list[rules.Verdict]:
+    """Only rules about families in the patient's history: as the procedure judged or as its evidence."""
+    return [v for v in all_verdicts if families & {v.rule.target_family, v.rule.evidence_family}]
+
+
+def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    """The outcomes panel: pain trajectory, responses per procedure, candidacy lines; four queries."""
+    procedures = procedures_of(patient)
+    responses = [response_of(p) for p in procedures]
+    families = {r.family for r in responses}
+    judged = rules.evaluate(responses, engine_rules(), on=timezone.localdate())
+    path = trajectory_of(procedures)
+    return {
+        "patient": patient,
+        "trajectory": path,
+        "data": path.as_data(),
+        "rows": [response_row(p, r) for p, r in reversed(list(zip(procedures, responses, strict=True)))],
+        "verdicts": shown_verdicts(judged, families) if families else [],
+        "responder_pct": RESPONDER_PCT,
+    }
