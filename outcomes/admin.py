@@ -1,0 +1,70 @@
+"""The administrators' outcome screens: the follow-up schedule and the outcome rules as data; follow-ups read-only.
+
+Intervals and rules change here, each change kept in the object's history; nothing is deleted (retire one by
+`active`). Follow-ups are recorded by nurses and physicians in the follow-up pages, through the services, so
+here they are for audit.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from outcomes.models import FollowUp, FollowUpInterval, OutcomeRule
+from procedures.admin import ConstraintsAtFieldsForm, UndeletableAdmin
+
+
+class OutcomeRuleForm(ConstraintsAtFieldsForm[OutcomeRule]):
+    # The relief bound is also a field validator; the count has none, so the constraint speaks for it.
+    constraint_fields = {
+        "outcome_rule_relief_0_100": ("min_relief_pct", "Relief is a percentage: 0 to 100."),
+        "outcome_rule_count_positive": ("min_count", "At least one qualifying procedure is needed."),
+    }
+
+
+@admin.register(FollowUpInterval)
+class FollowUpIntervalAdmin(UndeletableAdmin):
+    list_display = ["family", "intent", "label", "offset_days", "offset_hours", "active"]
+    list_filter = ["family", "intent", "active"]
+    search_fields = ["label", "source"]
+
+
+@admin.register(OutcomeRule)
+class OutcomeRuleAdmin(UndeletableAdmin):
+    form = OutcomeRuleForm
+    list_display = ["code", "name", "kind", "target_family", "evidence_family", "min_relief_pct", "min_days", "active"]
+    list_filter = ["kind", "target_family", "active"]
+    search_fields = ["code", "name", "source"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "kind", "active"]}),
+        ("Which procedures", {"fields": ["target_family", "evidence_family", "evidence_intent"]}),
+        ("Threshold", {"fields": ["min_relief_pct", "min_days", "min_count", "min_gap_days"]}),
+        ("Source", {"fields": ["source"]}),
+    ]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(UndeletableAdmin):
+    """Read-only: the follow-up pages record calls through the services, which keep status and times consistent."""
+
+    list_display = ["due_on", "procedure", "label", "status", "recorded_at", "relief_pct", "nrs"]
+    list_filter = ["status", "procedure__procedure_type__family", "label"]
+    search_fields = ["procedure__patient__last_name", "procedure__patient__mrn"]
+    date_hierarchy = "due_on"
+    ordering = ["-due_on"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FollowUp]:
+        # The procedure's name reads its type, sites and patient.
+        return (  # type: ignore[no-any-return]
+            super()
+            .get_queryset(request)
+            .select_related("procedure__procedure_type", "procedure__patient", "recorded_by")
+            .prefetch_related("procedure__sites")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,279 @@
+"""The outcomes dashboard's tables, each aggregated in the database in a fixed number of queries.
+
+Every table comes from one builder here, called by the page and by the CSV export alike. Each builder
+groups in SQL (Count / Sum with `filter=`, Exists and Subquery annotations) and only shapes the handful of
+grouped rows in Python, so the query count does not grow with the records. Voided procedures never count.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db.models import Count, DateField, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMonth
+
+from outcomes import metric_responses as responses
+from outcomes.filters import Criteria
+from outcomes.metric_responses import procedures_in
+from outcomes.metric_tables import (
+    NO_VALUE,
+    Chart,
+    Dataset,
+    Table,
+    by_family,
+    family_label,
+    months,
+    number,
+    person,
+    rate,
+    rate_value,
+    summed,
+)
+from procedures import limits
+from procedures.models import Guidance, LimitRule, Procedure
+from scheduling.models import Appointment, Status
+
+Builder = Callable[[Criteria], Table]
+
+
+def procedures_by_month(criteria: Criteria) -> Table:
+    grouped = list(
+        procedures_in(criteria)
+        # The month in the clinic's time zone (the active one), as on the procedure record.
+        .annotate(month=TruncMonth("performed_at", output_field=DateField()))
+        .values("month", "procedure_type__family")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    families = list(dict.fromkeys(row["procedure_type__family"] for row in by_family(grouped)))
+    counts = {(row["month"], row["procedure_type__family"]): row["n"] for row in grouped}
+    month_list = months(criteria.date_from, criteria.date_to) if grouped else []
+    rows: list[list[str | int]] = []
+    for month in month_list:
+        cells = [counts.get((month, family), 0) for family in families]
+        rows.append([f"{month:%Y-%m}", *cells, sum(cells)])
+    totals = summed([{f: counts.get((m, f), 0) for f in families} for m in month_list], *families)
+    chart = Chart(
+        labels=[f"{month:%b %Y}" for month in month_list],
+        datasets=[Dataset(family_label(f), [counts.get((m, f), 0) for m in month_list]) for f in families],
+        stacked=True,
+        value_label="Procedures",
+    )
+    return Table(
+        slug="procedures-by-month",
+        title="Procedures per month by family",
+        columns=["Month", *[family_label(f) for f in families], "Total"],
+        rows=rows,
+        totals=[["Total", *[totals[f] for f in families], sum(totals.values())]] if rows else [],
+        chart=chart,
+        wide=True,
+    )
+
+
+def complications(criteria: Criteria) -> Table:
+    grouped = by_family(
+        list(
+            procedures_in(criteria)
+            .values("procedure_type__family")
+            .annotate(n=Count("pk"), complicated=Count("pk", filter=~Q(complications="")))
+            .order_by()
+        )
+    )
+    total = summed(grouped, "n", "complicated")
+    return Table(
+        slug="complications",
+        title="Complication rate by family",
+        note="Procedures with at least one complication recorded, of all procedures.",
+        columns=["Family", "Procedures", "With a complication"],
+        rows=[[family_label(r["procedure_type__family"]), r["n"], rate(r["complicated"], r["n"])] for r in grouped],
+        totals=[["All families", total["n"], rate(total["complicated"], total["n"])]] if grouped else [],
+        chart=Chart(
+            labels=[family_label(r["procedure_type__family"]) for r in grouped],
+            datasets=[Dataset("Complication rate", [rate_value(r["complicated"], r["n"]) for r in grouped])],
+            horizontal=True,
+            percent=True,
+            full_scale=False,
+        ),
+    )
+
+
+def _medians(procedures: QuerySet[Procedure], column: str) -> dict[int, Decimal]:
+    """The median of a column per procedure type, in one query.
+
+    Portable SQL (SQLite ≥ 3.25 and PostgreSQL both have window functions; only PostgreSQL has
+    percentile_cont): rank the values within each type, keep the middle one or two, average those.
+    """
+    middle = (
+        procedures.filter(guidance=Guidance.FLUOROSCOPY, **{f"{column}__isnull": False})
+        .order_by()
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("procedure_type")], order_by=[F(column).asc(), F("pk")]),
+            measured=Window(Count("pk"), partition_by=[F("procedure_type")]),
+        )
+        # Integer division: n = 5 keeps row 3; n = 4 keeps rows 2 and 3.
+        .filter(position__gte=(F("measured") + 1) / 2, position__lte=F("measured") / 2 + 1)
+        .values_list("procedure_type", column)
+    )
+    values: dict[int, list[Decimal]] = defaultdict(list)
+    for type_id, value in middle:  # at most two rows per procedure type
+        values[type_id].append(value)
+    return {type_id: sum(pair, Decimal(0)) / len(pair) for type_id, pair in values.items()}
+
+
+def fluoroscopy(criteria: Criteria) -> Table:
+    procedures = procedures_in(criteria)
+    grouped = list(
+        procedures.values("procedure_type", "procedure_type__name", "procedure_type__family")
+        .annotate(n=Count("pk"), fluoro=Count("pk", filter=Q(guidance=Guidance.FLUOROSCOPY)))
+        .order_by("procedure_type__name")
+    )
+    times = _medians(procedures, "fluoro_time_s") if grouped else {}
+    kerma = _medians(procedures, "air_kerma_mgy") if grouped else {}
+    return Table(
+        slug="fluoroscopy",
+        title="Fluoroscopy use and dose by procedure type",
+        note="Medians over the fluoroscopy-guided procedures with the value recorded.",
+        columns=[
+            "Procedure type",
+            "Family",
+            "Procedures",
+            "Under fluoroscopy",
+            "Median fluoroscopy time (s)",
+            "Median air kerma (mGy)",
+        ],
+        rows=[
+            [
+                r["procedure_type__name"],
+                family_label(r["procedure_type__family"]),
+                r["n"],
+                rate(r["fluoro"], r["n"]),
+                number(times.get(r["procedure_type"]), 1),
+                number(kerma.get(r["procedure_type"]), 2),
+            ]
+            for r in grouped
+        ],
+        chart=Chart(
+            labels=[r["procedure_type__name"] for r in grouped],
+            datasets=[
+                Dataset(
+                    "Median fluoroscopy time",
+                    [float(times[r["procedure_type"]]) if r["procedure_type"] in times else None for r in grouped],
+                )
+            ],
+            horizontal=True,
+            value_label="Median fluoroscopy time (s)",
+        ),
+        wide=True,
+        label_columns=2,
+    )
+
+
+def _override_counts(criteria: Criteria) -> tuple[dict[str, int], int]:
+    """Procedures saved past each hard limit, and past any. Grouped by the stored code list, then split:
+    a handful of distinct lists, however many procedures."""
+    counts: dict[str, int] = defaultdict(int)
+    grouped = list(
+        procedures_in(criteria)
+        .exclude(overridden_rules="")
+        .values("overridden_rules")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in grouped:
+        for code in row["overridden_rules"].split(","):
+            if code.strip():
+                counts[code.strip()] += row["n"]
+    return counts, sum(row["n"] for row in grouped)
+
+
+def limit_overrides(criteria: Criteria) -> Table:
+    overridden, any_override = _override_counts(criteria)
+    flagged = limits.all_flags(criteria.today)
+    patients_by_rule: dict[str, set[int]] = defaultdict(set)
+    for exposure in flagged:
+        for result in exposure.flagged:
+            patients_by_rule[result.rule.code].add(exposure.patient.pk)
+    codes = sorted(set(overridden) | set(patients_by_rule))
+    names = dict(LimitRule.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    return Table(
+        slug="limit-overrides",
+        title="Limit overrides and flags",
+        note=(
+            "Overrides: procedures in the filtered range saved past a hard limit with a reason. "
+            "At or over now: patients at or over a standing limit today, whole clinic, whatever the filters."
+        ),
+        columns=["Rule code", "Rule", "Saved with an override", "Patients at or over now"],
+        rows=[
+            [code, names.get(code, NO_VALUE), overridden.get(code, 0), len(patients_by_rule.get(code, ()))]
+            for code in codes
+        ],
+        totals=[["Any rule", "", any_override, len(flagged)]] if codes else [],
+        empty="No overrides in this range, and no patient at or over a limit today.",
+        label_columns=2,
+    )
+
+
+def appointments(criteria: Criteria) -> Table:
+    visits = Appointment.objects.filter(starts_at__gte=criteria.starts_at, starts_at__lt=criteria.ends_before)
+    if criteria.physician is not None:
+        visits = visits.filter(physician=criteria.physician)
+    grouped = list(
+        visits.values("physician", "physician__first_name", "physician__last_name", "physician__username")
+        .annotate(
+            n=Count("pk"),
+            no_show=Count("pk", filter=Q(status=Status.NO_SHOW)),
+            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        )
+        .order_by("physician__last_name", "physician__first_name", "physician__username")
+    )
+    names = [person(r["physician__first_name"], r["physician__last_name"], r["physician__username"]) for r in grouped]
+    total = summed(grouped, "n", "no_show", "cancelled")
+    return Table(
+        slug="appointments",
+        title="No-shows and cancellations by physician",
+        note="All appointments starting in the date range; the physician filter applies, the others do not.",
+        columns=["Physician", "Appointments", "No-show rate", "Cancellation rate"],
+        rows=[
+            [name, r["n"], rate(r["no_show"], r["n"]), rate(r["cancelled"], r["n"])]
+            for name, r in zip(names, grouped, strict=True)
+        ],
+        totals=[
+            ["All physicians", total["n"], rate(total["no_show"], total["n"]), rate(total["cancelled"], total["n"])]
+        ]
+        if grouped
+        else [],
+        chart=Chart(
+            labels=names,
+            datasets=[
+                Dataset("No-show", [rate_value(r["no_show"], r["n"]) for r in grouped]),
+                Dataset("Cancelled", [rate_value(r["cancelled"], r["n"]) for r in grouped]),
+            ],
+            percent=True,
+            full_scale=False,
+        ),
+        empty="No appointments match these filters.",
+    )
+
+
+# The page shows the tables in this order; the export names them by these slugs.
+BUILDERS: dict[str, Builder] = {
+    "procedures-by-month": procedures_by_month,
+    "responders-by-family": responses.responders_by_family,
+    "responders-by-physician": responses.responders_by_physician,
+    # Half-width tables in pairs, side by side on a wide screen.
+    "nrs-change": responses.nrs_change,
+    "complications": complications,
+    "follow-up-completion": responses.follow_up_completion,
+    "fluoroscopy": fluoroscopy,
+    "limit-overrides": limit_overrides,
+    "appointments": appointments,
+}
+
+
+def build(slug: str, criteria: Criteria) -> Table | None:
+    builder = BUILDERS.get(slug)
+    return builder(criteria) if builder else None
+
+
+def build_all(criteria: Criteria) -> list[Table]:
+    return [builder(criteria) for builder in BUILDERS.values()]
