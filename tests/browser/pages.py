@@ -13,5 +13,5 @@ def log_in(page: Page, base_url: str, username: str) -> None:
 
 
 def log_out(page: Page) -> None:
-    page.locator("nav .dropdown-toggle").click()
+    page.locator("#account-menu").click()
     page.get_by_role("button", name="Log out").click()

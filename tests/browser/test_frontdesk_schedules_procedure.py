@@ -62,7 +62,8 @@ def test_front_desk_books_moves_and_checks_in_and_the_physician_opens_the_prefil
     expect(page.get_by_role("status").filter(has_text="Moved to")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="Would pass a limit")).to_be_visible()
 
-    page.get_by_role("link", name="Today").click()
+    page.get_by_role("button", name="Schedule").click()
+    page.get_by_role("link", name="Today’s visits").click()
     row = page.get_by_role("row").filter(has_text="Kowalski")
     row.get_by_role("button", name="Check in").click()
     expect(page.get_by_role("row").filter(has_text="Kowalski")).to_contain_text("Checked in")

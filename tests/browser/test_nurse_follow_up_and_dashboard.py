@@ -32,6 +32,7 @@ def test_the_nurse_records_a_follow_up_and_the_administrator_downloads_the_match
     procedure = factories.procedure(patient, on=today - datetime.timedelta(days=14), nrs_pre=8)
     FollowUp.objects.filter(procedure=procedure, label="2 weeks").update(due_on=today)
 
+    page.emulate_media(reduced_motion="reduce")
     log_in(page, live_server.url, "nora")
     page.get_by_role("link", name="Follow-ups").click()
     due_today = page.get_by_role("region", name="Due today")
@@ -52,7 +53,7 @@ def test_the_nurse_records_a_follow_up_and_the_administrator_downloads_the_match
     outcomes = page.get_by_role("region", name="Outcomes")
     outcomes.get_by_text("Pain scores as a table").click()
     expect(outcomes.get_by_role("row").filter(has_text=today.isoformat()).last).to_contain_text("3")
-    # Chart.js drew the trajectory on the canvas.
+    # Chart.js drew the trajectory on the canvas (no animation, so the picture shows the final values).
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('trajectory-chart'))")
     page.screenshot(path="screenshots/chart-trajectory.png", full_page=True)
     log_out(page)
