@@ -16,7 +16,7 @@ from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 
@@ -99,6 +99,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _OUTCOMES_CONFIG
     ),
 }
+
+
+def staff_with(role: Role, *, include_inactive: bool = False) -> "QuerySet[User]":
+    """The users who hold a role, by name: e.g. the physicians a procedure or a visit can be with.
+
+    `include_inactive` keeps former staff, for filters and records that still name them.
+    """
+    users = User.objects.filter(groups__name=role.value)
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    return users.order_by("last_name", "first_name", "username")
+
+
+def has_role(user: User | AnonymousUser, role: Role) -> bool:
+    return user.is_authenticated and user.groups.filter(name=role.value).exists()
 
 
 def roles_with(permission: str) -> list[Role]:

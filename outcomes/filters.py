@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from clinic.roles import Role
+from clinic.roles import Role, staff_with
 from procedures.exposure import Region, month_shift
 from procedures.forms import PhysicianChoiceField
 from procedures.models import Family
@@ -97,9 +97,9 @@ class DashboardFilter(forms.Form):
         values |= {name: value for name, value in (data or {}).items() if name in self.base_fields and value}
         super().__init__(values)
         # Everyone who is or was a physician: a past colleague's procedures still count.
-        self.fields["physician"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            groups__name=Role.PHYSICIAN.value
-        ).order_by("last_name", "first_name", "username")
+        self.fields["physician"].queryset = staff_with(  # type: ignore[attr-defined]
+            Role.PHYSICIAN, include_inactive=True
+        )
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean() or {}

@@ -25,13 +25,11 @@ from outcomes.metric_tables import (
     summed,
 )
 from outcomes.models import FollowUp, FollowUpStatus
+from outcomes.scoring import MODERATE_PCT, NRS_POINTS, RESPONDER_PCT
 from procedures.exposure import Region
 from procedures.models import Procedure, ProcedureSite
 
 WINDOW_DAYS = (14, 42)
-RESPONDER_PCT = 50  # IMMPACT: substantial
-MODERATE_PCT = 30  # IMMPACT: moderate
-NRS_POINTS = 2  # Farrar 2001: a meaningful change in pain
 REGION_LETTERS = {Region.CERVICOTHORACIC.value: ("C", "T"), Region.LUMBOSACRAL.value: ("L", "S")}
 FAMILY = "procedure_type__family"
 

@@ -9,11 +9,9 @@ from django.utils import timezone
 
 from outcomes import rules
 from outcomes.responses import call_time, engine_rules, procedures_of, recorded_follow_ups, response_of, trajectory_of
+from outcomes.scoring import RESPONDER_PCT
 from patients.models import Patient
 from procedures.models import Intent, Procedure
-
-# A responder has at least 50% relief (IMMPACT, Dworkin, J Pain 2008; domain.md §5).
-RESPONDER_PCT = 50
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Scoring the disability questionnaires. Pure functions: no database.
+"""The outcome measures: what counts as a response, and scoring the disability questionnaires.
+
+Pure definitions and functions: no database.
 
 ODI (Oswestry) and NDI (Neck Disability Index): ten sections scored 0–5. The score is the points
 as a percentage of the points possible over the sections answered (a skipped section shrinks the
@@ -6,6 +8,11 @@ denominator, as both instruments' manuals say), so it runs 0–100.
 """
 
 from collections.abc import Sequence
+
+# What counts as a meaningful response (domain.md §5).
+RESPONDER_PCT = 50  # ≥ 50% relief: substantial, a "responder" (IMMPACT, Dworkin, J Pain 2008)
+MODERATE_PCT = 30  # ≥ 30% relief: moderate (IMMPACT)
+NRS_POINTS = 2  # a 2-point fall in NRS is meaningful (Farrar, Pain 2001)
 
 SECTIONS = 10
 MAX_PER_SECTION = 5

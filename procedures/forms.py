@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from clinic.roles import Role
+from clinic.roles import Role, has_role, staff_with
 from patients.models import Patient
 from procedures import exposure, limits, spine
 from procedures.models import Approach, Complication, Drug, Intent, Procedure, ProcedureType, Side
@@ -81,8 +81,7 @@ class ProcedureForm(forms.ModelForm[Procedure]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        physicians = User.objects.filter(groups__name=Role.PHYSICIAN.value, is_active=True).order_by("last_name")
-        self.fields["performed_by"].queryset = physicians  # type: ignore[attr-defined]
+        self.fields["performed_by"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
         self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
             drug_class=Drug.DrugClass.CONTRAST, active=True
@@ -92,7 +91,7 @@ class ProcedureForm(forms.ModelForm[Procedure]):
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         if self.instance.pk is None:
             self.initial.setdefault("performed_at", timezone.localtime().replace(second=0, microsecond=0))
-            if user.groups.filter(name=Role.PHYSICIAN.value).exists():
+            if has_role(user, Role.PHYSICIAN):
                 self.initial.setdefault("performed_by", user.pk)
         else:
             self.initial["complications"] = [c for c in self.instance.complications.split(",") if c]

@@ -62,10 +62,6 @@ def proposed_injection(
     """A procedure being entered, as the engine sees it. `sites` are (level or named site, side) pairs."""
     site_list = list(sites)
     levels = {place for place, _side in site_list if place in spine.LEVEL_ORDER}
-    sides_by_place: dict[str, set[str]] = defaultdict(set)
-    for place, side in site_list:
-        sides_by_place[place].add(side)
-    bilateral = any("bilateral" in sides or {"left", "right"} <= sides for sides in sides_by_place.values())
     return exposure.Injection(
         id=procedure_id,
         on=performed_on,
@@ -74,7 +70,7 @@ def proposed_injection(
         approach=approach,
         regions=spine.regions_of(levels),
         levels=len(levels),
-        bilateral=bilateral,
+        bilateral=spine.is_bilateral(site_list),
         doses=tuple(exposure.Dose(drug.name, mg, drug.mpe_factor or Decimal(0)) for drug, mg in doses),
         label=procedure_type.name,
     )

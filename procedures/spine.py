@@ -56,6 +56,14 @@ def regions_of(levels: Iterable[str]) -> frozenset[Region]:
     return frozenset(region_of(level) for level in levels)
 
 
+def is_bilateral(sites: Iterable[tuple[str, str]]) -> bool:
+    """(place, side) pairs: bilateral when a site says so, or one place is done on the left and the right."""
+    sides_by_place: dict[str, set[str]] = {}
+    for place, side in sites:
+        sides_by_place.setdefault(place, set()).add(side)
+    return any("bilateral" in sides or {"left", "right"} <= sides for sides in sides_by_place.values())
+
+
 def level_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Levels grouped for a <select>: spinal levels by region, then named sites."""
     cervical = [(lvl, lvl) for lvl in LEVELS if lvl[0] in "CT"]

@@ -8,13 +8,12 @@ booking and run the limit check, so here they are for audit. Nothing is deleted:
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from clinic.roles import Role
+from clinic.roles import Role, staff_with
 from procedures.admin import ConstraintsAtFieldsForm, UndeletableAdmin
 from procedures.forms import PhysicianChoiceField
 from scheduling.models import Appointment, Room, TimeOff, WaitlistEntry, WorkingHours
@@ -44,9 +43,7 @@ class PhysicianFieldAdmin(UndeletableAdmin):
     ) -> ModelChoiceField[Any] | None:
         if db_field.name == "physician":
             # Inactive physicians stay listed so a past block of theirs still saves unchanged.
-            kwargs["queryset"] = User.objects.filter(groups__name=Role.PHYSICIAN.value).order_by(
-                "last_name", "first_name", "username"
-            )
+            kwargs["queryset"] = staff_with(Role.PHYSICIAN, include_inactive=True)
             kwargs["form_class"] = PhysicianChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[no-any-return]
 

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from clinic.roles import Role
+from clinic.roles import Role, staff_with
 from patients.models import Patient
 from procedures.models import ProcedureType, Side
 from scheduling import services
@@ -19,7 +19,7 @@ class PhysicianField(forms.ModelChoiceField[User]):
 
 
 def physicians() -> Any:
-    return User.objects.filter(groups__name=Role.PHYSICIAN.value, is_active=True).order_by("last_name", "username")
+    return staff_with(Role.PHYSICIAN)
 
 
 class SlotForm(forms.Form):

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from clinic.roles import Role
+from clinic.roles import Role, staff_with
 from procedures.forms import PhysicianChoiceField
 from scheduling.models import VisitType, WaitlistEntry
 
@@ -36,9 +36,7 @@ class WaitlistForm(forms.ModelForm[WaitlistEntry]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["physician"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            groups__name=Role.PHYSICIAN.value, is_active=True
-        ).order_by("last_name", "first_name", "username")
+        self.fields["physician"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["visit_type"].choices = VisitType.choices  # type: ignore[attr-defined]
         self.fields["visit_type"].initial = VisitType.FOLLOW_UP
         self.fields["earliest_on"].initial = timezone.localdate

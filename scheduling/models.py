@@ -128,6 +128,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CANCELLED: frozenset(),
     Status.NO_SHOW: frozenset(),
 }
+# What the button that moves a visit to each status says.
+ACTION_LABELS: dict[str, str] = {
+    Status.CONFIRMED: "Confirm",
+    Status.CHECKED_IN: "Check in",
+    Status.IN_ROOM: "In room",
+    Status.COMPLETED: "Complete",
+    Status.NO_SHOW: "No-show",
+}
+# The one-click step on the day's list: the visit's usual next status.
+NEXT_STEP: dict[str, str] = {
+    Status.SCHEDULED: Status.CHECKED_IN,
+    Status.CONFIRMED: Status.CHECKED_IN,
+    Status.CHECKED_IN: Status.IN_ROOM,
+    Status.IN_ROOM: Status.COMPLETED,
+}
 # Cancelled and no-show visits free their slot; every other status holds it.
 FREEING_STATUSES = frozenset({Status.CANCELLED, Status.NO_SHOW})
 
@@ -249,6 +264,17 @@ class Appointment(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS[self.status]
+
+    @property
+    def actions(self) -> list[tuple[str, str]]:
+        """(status, button label) for every step this visit can take except cancelling, which asks why."""
+        return [(s, ACTION_LABELS[s]) for s in Status.values if s != Status.CANCELLED and self.can_become(s)]
+
+    @property
+    def next_step(self) -> tuple[str, str] | None:
+        """(status, button label) of the day's usual next step, or None once it is over."""
+        status = NEXT_STEP.get(self.status)
+        return (status, ACTION_LABELS[status]) if status else None
 
 
 class WaitlistEntry(models.Model):

@@ -189,13 +189,7 @@ class Procedure(models.Model):
 
     @property
     def is_bilateral(self) -> bool:
-        sites = list(self.sites.all())
-        if any(s.side == Side.BILATERAL for s in sites):
-            return True
-        sides_by_place: dict[str, set[str]] = {}
-        for site in sites:
-            sides_by_place.setdefault(site.place, set()).add(site.side)
-        return any({Side.LEFT, Side.RIGHT} <= sides for sides in sides_by_place.values())
+        return spine.is_bilateral((site.place, site.side) for site in self.sites.all())
 
     @property
     def site_summary(self) -> str:

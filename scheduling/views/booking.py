@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from clinic.roles import Role, permission_required, require
+from clinic.roles import Role, has_role, permission_required, require
 from patients.models import Patient
 from scheduling import services
 from scheduling.forms import BookingForm, SlotForm
@@ -39,7 +39,7 @@ def _initial_booking(request: HttpRequest) -> dict[str, Any]:
         initial["visit_type"] = get["visit_type"]
     elif "room" in initial and Room.objects.filter(pk=initial["room"], kind=Room.Kind.PROCEDURE_SUITE).exists():
         initial["visit_type"] = VisitType.PROCEDURE
-    if "physician" not in initial and request.user.groups.filter(name=Role.PHYSICIAN.value).exists():
+    if "physician" not in initial and has_role(request.user, Role.PHYSICIAN):
         initial["physician"] = request.user.pk
     return initial
 
@@ -84,7 +84,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment(request, pk)
     context = {
         "appointment": appointment,
-        "next_statuses": [Status(s) for s in Status.values if appointment.can_become(s) and s != Status.CANCELLED],
         "can_cancel": appointment.can_become(Status.CANCELLED),
         "logged": appointment.procedure or services.logged_procedure(appointment),
     }

@@ -14,17 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from clinic.roles import Role, permission_required
+from clinic.roles import Role, permission_required, staff_with
 from scheduling import calendar
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
 
 
 def _physicians() -> list[User]:
-    return list(
-        User.objects.filter(groups__name=Role.PHYSICIAN.value, is_active=True).order_by(
-            "last_name", "first_name", "username"
-        )
-    )
+    return list(staff_with(Role.PHYSICIAN))
 
 
 def _rooms() -> list[Room]:
