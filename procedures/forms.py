@@ -2,11 +2,14 @@
 
 import datetime
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from clinic.roles import Role, has_role, staff_with
@@ -152,9 +155,53 @@ class SiteForm(forms.Form):
         return SiteInput(place.removeprefix("site:"), self.cleaned_data["side"])
 
 
+class DoseField(forms.DecimalField):
+    """A dose in mg as typed in the procedure room.
+
+    Two spellings that can be read only one way are accepted: a single decimal comma with no dot ("7,5" is
+    7.5) and a trailing "mg" ("10 mg", "10MG"). Anything that could mean two things ("1,000": a thousand, or
+    one?) or names another unit ("10 ml") is refused with a message, never guessed. The input is text, not
+    type=number: a number input drops "7,5" or "10 mg" in the browser and sends nothing, which read as no dose.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Enter the dose in mg as a number, e.g. 40 or 7.5."}
+    NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+    UNIT = re.compile(r"^(?P<number>[+-]?[\d.,]*\d[\d.,]*)\s*(?P<unit>[^\W\d_]+)$")
+
+    # The stubs type IntegerField.to_python as int and ignore DecimalField's override the same way.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str) and value.strip():
+            value = self._plain_number(value.strip())
+        return super().to_python(value)
+
+    def _plain_number(self, typed: str) -> str:
+        text = typed
+        if unit := self.UNIT.match(text):
+            if unit["unit"].casefold() != "mg":
+                raise forms.ValidationError(
+                    f"The dose is in mg, not {unit['unit']}: convert it and enter the number, e.g. 40 or 7.5.",
+                    code="unit",
+                )
+            text = unit["number"]
+        if "," in text:
+            whole, _, decimals = text.partition(",")
+            if "." in text or "," in decimals or len(decimals) == 3:
+                # "1,000" reads as a thousand in the US and as one in much of Europe.
+                raise forms.ValidationError(
+                    f"“{typed}” can be read two ways: enter the dose with a dot for decimals and no "
+                    "thousands separator, e.g. 1000 or 7.5.",
+                    code="ambiguous",
+                )
+            text = f"{whole}.{decimals}"
+        if not self.NUMBER.match(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return text
+
+
 class MedicationForm(forms.Form):
     drug = forms.ModelChoiceField(queryset=Drug.objects.none(), required=False, label="Drug")
-    dose_mg = forms.DecimalField(required=False, max_digits=7, decimal_places=2, label="Dose (mg)")
+    dose_mg = DoseField(required=False, max_digits=7, decimal_places=2, label="Dose (mg)")
     volume_ml = forms.DecimalField(required=False, max_digits=5, decimal_places=1, min_value=0.1, label="Volume (mL)")
 
     def __init__(self, *args: Any, drugs: Any = None, **kwargs: Any) -> None:
@@ -163,7 +210,9 @@ class MedicationForm(forms.Form):
         number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         for name, label in (("drug", "Drug"), ("dose_mg", "Dose (mg)"), ("volume_ml", "Volume (mL)")):
             self.fields[name].label = f"{label} {number}"
-        self.fields["dose_mg"].widget.attrs.update({"step": "any", "inputmode": "decimal", "class": "dose-input"})
+        self.fields["dose_mg"].widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "class": "dose-input"}
+        )
         self.fields["volume_ml"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
 
     def clean(self) -> dict[str, Any]:
@@ -189,6 +238,33 @@ class MedicationForm(forms.Form):
         if not drug or dose is None or dose <= 0:
             return None
         return MedicationInput(drug, dose, self.cleaned_data.get("volume_ml"))
+
+
+@dataclass(frozen=True)
+class EntryProblem:
+    """An error in something the limits are counted from, named as the entry screen labels it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+# The record's fields the limits are counted from; the sites and medications count too.
+LIMIT_FIELDS = ("performed_at", "procedure_type", "intent", "approach")
+
+
+def _problems(form: forms.BaseForm, names: Collection[str], row: str) -> list[EntryProblem]:
+    """One problem per field in `names` with an error; a row's own errors are named by `row`."""
+    found = []
+    for name, errors in form.errors.items():
+        if name not in names:
+            continue
+        label = row if name == NON_FIELD_ERRORS else str(form.fields[name].label)
+        # "Dose 1", not "Dose (mg) 1": the message says the unit when it matters.
+        found.append(EntryProblem(re.sub(r"\s*\([^)]*\)", "", label), " ".join(str(e) for e in errors)))
+    return found
 
 
 class ProcedureEntry:
@@ -280,6 +356,21 @@ class ProcedureEntry:
             doses=[(m.drug, m.dose_mg) for m in self.medication_inputs()],
             procedure_id=self.instance.pk if self.instance else None,
         )
+
+    def limit_problems(self) -> list[EntryProblem]:
+        """What must be corrected before the limits can be checked, after is_valid().
+
+        An invalid date, type, intent, approach, site or medication row is left out of the proposal, so a
+        check run without it can read as within limits when it is not: the panel shows these instead.
+        """
+        problems = _problems(self.form, LIMIT_FIELDS, "Procedure")
+        for number, site in enumerate(self.site_forms, start=1):
+            problems += _problems(site, {*site.fields, NON_FIELD_ERRORS}, f"Site {number}")
+        if self.site_error:
+            problems.append(EntryProblem("Levels and sides", self.site_error))
+        for number, medication in enumerate(self.medication_forms, start=1):
+            problems += _problems(medication, {*medication.fields, NON_FIELD_ERRORS}, f"Medication {number}")
+        return problems
 
     def particulate_warning(self) -> str:
         """Transforaminal injections should use a non-particulate steroid (Rathmell et al. 2015)."""

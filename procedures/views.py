@@ -41,7 +41,13 @@ def _entry_page(request: HttpRequest, entry: ProcedureEntry, **context: Any) -> 
 
 
 def _check(entry: ProcedureEntry) -> tuple[limits.ProposalCheck | None, list[str]]:
-    """The limits, and what apps built on procedures advise (e.g. an RFA without qualifying blocks)."""
+    """The limits, and what apps built on procedures advise (e.g. an RFA without qualifying blocks).
+
+    None while something the limits count from has an error: the proposal would leave it out, and a
+    check without it could read as within limits.
+    """
+    if entry.limit_problems():
+        return None, []
     proposal = entry.proposal()
     if proposal is None:
         return None, []
