@@ -372,6 +372,16 @@ class ProcedureEntry:
             problems += _problems(medication, {*medication.fields, NON_FIELD_ERRORS}, f"Medication {number}")
         return problems
 
+    def uncounted_steroid_warnings(self) -> list[str]:
+        """Drugs chosen that are named like a corticosteroid but not configured as one count as 0 mg MPE."""
+        chosen = [f.cleaned_data.get("drug") for f in self.medication_forms if hasattr(f, "cleaned_data")]
+        drugs = dict.fromkeys(drug for drug in chosen if drug is not None and drug.uncounted_steroid)
+        return [
+            f"{drug.name} is not configured as a corticosteroid: its steroid cannot be counted toward the limits. "
+            "Ask an administrator to set its class and MPE factor."
+            for drug in drugs
+        ]
+
     def particulate_warning(self) -> str:
         """Transforaminal injections should use a non-particulate steroid (Rathmell et al. 2015)."""
         cleaned = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -42,6 +43,26 @@ class Approach(models.TextChoices):
     LATERAL_BRANCH = "lateral_branch", "Lateral branch"
     PERCUTANEOUS = "percutaneous", "Percutaneous"
     OTHER = "other", "Other"
+
+
+# Corticosteroids by generic and brand name (domain.md §3), as they appear in a drug's name. A drug named after
+# one of these but configured with another class has no MPE factor, so its steroid would count as 0 mg: the
+# admin refuses it, and the procedure form warns about any already configured that way. Longer names first,
+# so "Methylprednisolone acetate" is named as methylprednisolone, not prednisolone.
+CORTICOSTEROID_NAMES = (
+    "Methylprednisolone",
+    "Triamcinolone",
+    "Dexamethasone",
+    "Betamethasone",
+    "Prednisolone",
+    "Prednisone",
+    "Hydrocortisone",
+    "Depo-Medrol",
+    "Solu-Medrol",
+    "Kenalog",
+    "Celestone",
+    "Decadron",
+)
 
 
 class ProcedureTypeQuerySet(models.QuerySet["ProcedureType"]):
@@ -124,9 +145,29 @@ class Drug(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.uncounted_steroid:
+            raise ValidationError(
+                {
+                    "drug_class": f"{self.steroid_in_name} sounds like a corticosteroid: set the class to "
+                    "Corticosteroid and give its MPE factor, so its steroid is counted."
+                }
+            )
+
     @property
     def is_steroid(self) -> bool:
         return self.drug_class == self.DrugClass.CORTICOSTEROID
+
+    @property
+    def steroid_in_name(self) -> str:
+        """The known corticosteroid the name mentions (e.g. "Triamcinolone"), or "" for none."""
+        name = self.name.casefold()
+        return next((steroid for steroid in CORTICOSTEROID_NAMES if steroid.casefold() in name), "")
+
+    @property
+    def uncounted_steroid(self) -> bool:
+        """Named like a corticosteroid but not configured as one: its steroid would count as 0 mg MPE."""
+        return bool(self.steroid_in_name) and not self.is_steroid
 
     def mpe(self, dose_mg: Decimal) -> Decimal:
         return dose_mg * (self.mpe_factor or 0)

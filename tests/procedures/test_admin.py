@@ -223,6 +223,41 @@ def test_a_steroid_with_a_zero_mpe_factor_or_ceiling_is_refused_at_the_fields(cl
     assert drug.mpe_factor == Decimal(1)
 
 
+def test_a_steroid_set_to_another_class_is_refused_at_the_class(client, administrator):
+    drug = Drug.objects.get(name="Triamcinolone acetonide")
+    client.force_login(administrator)
+    response = client.post(
+        admin_url("drug", "change", drug.pk),
+        {"name": drug.name, "drug_class": "other", "mpe_factor": "", "max_dose_mg": "80", "active": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "drug_class": [
+            "Triamcinolone sounds like a corticosteroid: set the class to Corticosteroid and give its MPE factor, "
+            "so its steroid is counted."
+        ]
+    }
+    drug.refresh_from_db()
+    assert drug.drug_class == Drug.DrugClass.CORTICOSTEROID
+
+
+@pytest.mark.parametrize(("name", "named"), [("Kenalog-40", "Kenalog"), ("Solu-medrol", "Solu-Medrol")])
+def test_a_new_drug_with_a_steroid_brand_name_must_be_a_corticosteroid(client, administrator, name, named):
+    client.force_login(administrator)
+    response = client.post(admin_url("drug", "add"), {"name": name, "drug_class": "other", "active": "on"})
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["drug_class"]
+    assert message.startswith(f"{named} sounds like a corticosteroid")
+    assert not Drug.objects.filter(name=name).exists()
+
+
+def test_a_drug_not_named_like_a_steroid_may_be_another_class(client, administrator):
+    client.force_login(administrator)
+    response = client.post(admin_url("drug", "add"), {"name": "Ketorolac", "drug_class": "other", "active": "on"})
+    assert response.status_code == 302
+    assert Drug.objects.get(name="Ketorolac").drug_class == Drug.DrugClass.OTHER
+
+
 def test_the_rule_set_page_links_to_its_rules(client, administrator):
     rule_set = RuleSet.objects.get(name="Medicare LCD")
     client.force_login(administrator)

@@ -15,6 +15,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 CEILING = "Above the plausible ceiling for Triamcinolone acetonide: 80 mg per procedure."
+UNCOUNTED = (
+    "Kenalog-40 is not configured as a corticosteroid: its steroid cannot be counted toward the limits. "
+    "Ask an administrator to set its class and MPE factor."
+)
 
 
 @pytest.fixture
@@ -116,3 +120,15 @@ def test_the_dose_input_takes_text_so_the_browser_keeps_a_decimal_comma(client, 
     dose = response.context["entry"].medication_forms[0]["dose_mg"]
     assert dose.field.widget.input_type == "text"
     assert 'inputmode="decimal"' in str(dose)
+
+
+def test_a_steroid_configured_as_another_class_is_warned_as_uncounted(client, physician, patient):
+    kenalog = Drug.objects.create(name="Kenalog-40", drug_class=Drug.DrugClass.OTHER)
+    response = check(client, physician, patient, **{"med-1-drug": kenalog.pk, "med-1-dose_mg": "40"})
+    assert response.context["entry"].uncounted_steroid_warnings() == [UNCOUNTED]
+    assert UNCOUNTED in response.content.decode()
+
+
+def test_a_correctly_configured_steroid_is_not_warned_as_uncounted(client, physician, patient):
+    response = check(client, physician, patient)
+    assert "is not configured as a corticosteroid" not in response.content.decode()
