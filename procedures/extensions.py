@@ -6,6 +6,7 @@ panels: explicit, typed, and called in the open — inside the logging transacti
 inside the live check for `advisors` — rather than through signals.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,11 @@ after_log: list[Callable[["Procedure"], object]] = []
 advisors: list[Callable[["Patient", "Injection"], list[str]]] = []
 
 
+# Called with a patient and the look-back start; each returns the patient's booked (not yet given) procedures
+# from that date on, as provisional sessions (`Injection(booked=True)`) for the booking-time limit check.
+booked_providers: list[Callable[["Patient", "datetime.date"], list["Injection"]]] = []
+
+
 def register_after_log(hook: Callable[["Procedure"], object]) -> None:
     if hook not in after_log:
         after_log.append(hook)
@@ -29,6 +35,15 @@ def register_after_log(hook: Callable[["Procedure"], object]) -> None:
 def register_advisor(advisor: Callable[["Patient", "Injection"], list[str]]) -> None:
     if advisor not in advisors:
         advisors.append(advisor)
+
+
+def register_booked_provider(provider: Callable[["Patient", "datetime.date"], list["Injection"]]) -> None:
+    if provider not in booked_providers:
+        booked_providers.append(provider)
+
+
+def booked_sessions(patient: "Patient", since: "datetime.date") -> list["Injection"]:
+    return [injection for provider in booked_providers for injection in provider(patient, since)]
 
 
 def advice(patient: "Patient", proposal: "Injection") -> list[str]:

@@ -350,8 +350,8 @@ class ProcedureEntry:
         return limits.proposed_injection(
             procedure_type=procedure_type,
             performed_on=timezone.localdate(performed_at),
-            intent=cleaned.get("intent") or procedure_type.default_intent,
-            approach=cleaned.get("approach") or procedure_type.approach,
+            intent=cleaned.get("intent") or "",
+            approach=cleaned.get("approach") or "",
             sites=[(s.place, s.side) for s in self.site_inputs()],
             doses=[(m.drug, m.dose_mg) for m in self.medication_inputs()],
             procedure_id=self.instance.pk if self.instance else None,

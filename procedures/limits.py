@@ -7,13 +7,13 @@ Loads the rule sets and patients' histories in a fixed number of queries, hands 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils import timezone
 
 from patients.models import Patient
-from procedures import exposure, spine
+from procedures import exposure, extensions, spine
 from procedures.models import Drug, Procedure, ProcedureType, RuleSet
 
 # Windowed rules are what a patient "is at or over"; per-session rules only judge a proposal.
@@ -58,10 +58,15 @@ def proposed_injection(
     sites: Iterable[tuple[str, str]],
     doses: Iterable[tuple[Drug, Decimal]],
     procedure_id: int | None = None,
+    booked: bool = False,
 ) -> exposure.Injection:
-    """A procedure being entered, as the engine sees it. `sites` are (level or named site, side) pairs."""
+    """A procedure being entered or booked, as the engine sees it: the one builder of every proposal.
+
+    `sites` are (level or named site, side) pairs; a blank intent or approach means the type's usual one.
+    """
     site_list = list(sites)
-    levels = {place for place, _side in site_list if place in spine.LEVEL_ORDER}
+    levels = frozenset(place for place, _side in site_list if place in spine.LEVEL_ORDER)
+    intent, approach = procedure_type.usual(intent=intent, approach=approach)
     return exposure.Injection(
         id=procedure_id,
         on=performed_on,
@@ -69,9 +74,10 @@ def proposed_injection(
         intent=intent,
         approach=approach,
         regions=spine.regions_of(levels),
-        levels=len(levels),
+        levels=levels,
         bilateral=spine.is_bilateral(site_list),
         doses=tuple(exposure.Dose(drug.name, mg, drug.mpe_factor or Decimal(0)) for drug, mg in doses),
+        booked=booked,
         label=procedure_type.name,
     )
 
@@ -140,18 +146,43 @@ def patient_exposure(
     return Exposure(patient, on, exposure.evaluate(history, rules_for(patient, rule_sets, on), as_of=on))
 
 
-def check_proposal(patient: Patient, proposal: exposure.Injection) -> ProposalCheck:
-    """Run every applicable rule against the patient's history plus the proposal (six queries)."""
+def check_proposal(patient: Patient, proposal: exposure.Injection, *, with_booked: bool = False) -> ProposalCheck:
+    """Run every applicable rule against the patient's history plus the proposal (six queries).
+
+    The whole history from the look-back on is loaded, later records included: a back-dated entry must not
+    push a later session over. `with_booked` also counts the patient's booked procedures (the booking
+    check), as provisional sessions.
+    """
     rule_sets = load_rule_sets()
-    history = [
-        p.as_injection()
-        for p in Procedure.objects.valid()
-        .for_patient(patient)
-        .since(lookback_start(rule_sets, proposal.on))
-        .with_details()
-    ]
+    since = lookback_start(rule_sets, proposal.on)
+    history = [p.as_injection() for p in Procedure.objects.valid().for_patient(patient).since(since).with_details()]
+    if with_booked:
+        history += extensions.booked_sessions(patient, since)
     rules = rules_for(patient, rule_sets, proposal.on)
     return ProposalCheck(exposure.evaluate(history, rules, as_of=proposal.on, proposed=proposal))
+
+
+# Each step moves to the latest date some rule needs; rules rarely chain more than twice.
+_MAX_STEPS = 12
+
+
+def first_date_within(
+    patient: Patient, proposal: exposure.Injection, *, with_booked: bool = False
+) -> datetime.date | None:
+    """The first date on or after the proposal's on which it passes no hard limit; None if none ever does."""
+    on = proposal.on
+    for _step in range(_MAX_STEPS):
+        blocking = check_proposal(patient, replace(proposal, on=on), with_booked=with_booked).blocking
+        if not blocking:
+            return on
+        dates = [r.next_allowed for r in blocking]
+        if None in dates:
+            return None
+        later = max(d for d in dates if d is not None)
+        if later <= on:
+            return None
+        on = later
+    return None
 
 
 def all_flags(on: datetime.date | None = None) -> list[Exposure]:

@@ -66,7 +66,8 @@ def _check_limits(
     blocking = check.blocking
     reason = override_reason.strip()
     if blocking and not reason:
-        raise ValidationError({"override_reason": OVERRIDE_NEEDED})
+        passed = "; ".join(f"{r.rule.name}: {r.explain()}" for r in blocking)
+        raise ValidationError({"override_reason": f"{OVERRIDE_NEEDED} ({passed})"})
     procedure.overridden_rules = ",".join(sorted({r.rule.code for r in blocking}))
     procedure.override_reason = reason if blocking else ""
 
@@ -101,8 +102,7 @@ def procedure_log(
     if patient.is_archived:
         raise ValidationError("This patient is archived; restore them before logging a procedure.")
     procedure = Procedure(patient=patient, procedure_type=procedure_type, recorded_by=recorded_by, **fields)
-    procedure.intent = procedure.intent or procedure_type.default_intent
-    procedure.approach = procedure.approach or procedure_type.approach
+    procedure.intent, procedure.approach = procedure_type.usual(intent=procedure.intent, approach=procedure.approach)
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
     _write_parts(procedure, sites, medications)
@@ -131,7 +131,9 @@ def procedure_update(
         raise ValidationError("A voided procedure cannot be changed.")
     for name, value in fields.items():
         setattr(procedure, name, value)
-    procedure.intent = procedure.intent or procedure.procedure_type.default_intent
+    procedure.intent, procedure.approach = procedure.procedure_type.usual(
+        intent=procedure.intent, approach=procedure.approach
+    )
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
     old_sites, old_meds = _parts_of(procedure)

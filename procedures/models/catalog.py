@@ -91,6 +91,10 @@ class ProcedureType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def usual(self, *, intent: str, approach: str) -> tuple[str, str]:
+        """The intent and approach a record means when "Usual for the procedure" (blank) was chosen."""
+        return intent or self.default_intent, approach or self.approach
+
 
 class Drug(models.Model):
     class DrugClass(models.TextChoices):

@@ -211,14 +211,15 @@ class Procedure(models.Model):
 
     def as_injection(self) -> exposure.Injection:
         """This record as the exposure engine sees it (reads prefetched sites and medications)."""
+        intent, approach = self.procedure_type.usual(intent=self.intent, approach=self.approach)
         return exposure.Injection(
             id=self.pk,
             on=self.performed_on,
             family=self.procedure_type.family,
-            intent=self.intent,
-            approach=self.approach,
+            intent=intent,
+            approach=approach,
             regions=spine.regions_of(self.levels),
-            levels=len(self.levels),
+            levels=frozenset(self.levels),
             bilateral=self.is_bilateral,
             doses=tuple(m.as_dose() for m in self.medications.all()),
             voided=self.is_voided,

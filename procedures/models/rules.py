@@ -40,6 +40,7 @@ class LimitRule(models.Model):
         SPACING = exposure.RuleKind.SPACING.value, "Minimum days between sessions"
         DOSE_PER_SESSION = exposure.RuleKind.DOSE_PER_SESSION.value, "Steroid per session (mg MPE)"
         LEVELS_PER_SESSION = exposure.RuleKind.LEVELS_PER_SESSION.value, "Spinal levels per session"
+        REGIONS_PER_SESSION = exposure.RuleKind.REGIONS_PER_SESSION.value, "Spinal regions per session"
 
     class Severity(models.TextChoices):
         HARD = exposure.Severity.HARD.value, "Hard: saving past it needs an override reason"
@@ -49,7 +50,9 @@ class LimitRule(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=160)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    limit = models.DecimalField(max_digits=7, decimal_places=2, help_text="Sessions, mg MPE, days or levels, by kind.")
+    limit = models.DecimalField(
+        max_digits=7, decimal_places=2, help_text="Sessions, mg MPE, days, levels or regions, by kind."
+    )
     window_months = models.PositiveSmallIntegerField(
         default=0, help_text="Rolling window for session counts and steroid totals."
     )

@@ -58,8 +58,14 @@ def lidocaine(mg: str) -> Dose:
 _ids = itertools.count(1)
 
 
+# Levels for tests that only care how many there are: "levels=2" means the first two of these.
+LUMBAR_LEVELS = ("L3-L4", "L4-L5", "L5-S1", "L2-L3", "L1-L2")
+
+
 def injection(on: str, family: str = "esi", **fields: Any) -> Injection:
     fields.setdefault("id", next(_ids))
+    if isinstance(fields.get("levels"), int):
+        fields["levels"] = frozenset(LUMBAR_LEVELS[: fields["levels"]])
     return Injection(on=day(on), family=family, **fields)
 
 

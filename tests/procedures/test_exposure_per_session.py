@@ -114,7 +114,7 @@ def test_the_dose_per_esi_is_advisory() -> None:
     proposed = lumbar_proposal("2025-05-01", doses=(dexamethasone("10"),))
     result = one(
         ESI_DOSE,
-        [lumbar_esi("2025-05-01", doses=(methylprednisolone("80"),))],
+        [lumbar_esi("2025-04-01", doses=(methylprednisolone("80"),))],
         "2025-05-01",
         proposed=proposed,
     )

@@ -15,6 +15,7 @@ DOMAIN = {
     "clinic-esi-spacing": ("spacing", 14, 0, "esi", False, "advisory"),
     "lcd-esi-levels-tf": ("levels_per_session", 2, 0, "esi", False, "advisory"),
     "lcd-esi-levels-il": ("levels_per_session", 1, 0, "esi", False, "advisory"),
+    "esi-one-region": ("regions_per_session", 1, 0, "esi", False, "advisory"),
     "lcd-facet-diag-12m": ("sessions", 4, 12, "facet,mbb", True, "hard"),
     "lcd-facet-ther-12m": ("sessions", 4, 12, "facet,mbb", True, "hard"),
     "lcd-rfa-12m": ("sessions", 2, 12, "rfa", True, "hard"),
