@@ -7,8 +7,11 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.panels import ChartPanel, register_chart_panel
+        from procedures.extensions import register_after_log
         from scheduling.panels import chart_panel_context
+        from scheduling.services import appointment_complete_from_log
 
+        register_after_log(appointment_complete_from_log)
         register_chart_panel(
             ChartPanel(
                 template="scheduling/_chart_panel.html",

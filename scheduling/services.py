@@ -199,6 +199,11 @@ def appointment_set_status(*, appointment: Appointment, status: str, reason: str
         )
     if status == Status.CANCELLED and not reason.strip():
         raise ValidationError({"reason": "Say why the visit is cancelled."})
+    return _write_status(appointment, status, reason)
+
+
+def _write_status(appointment: Appointment, status: str, reason: str = "") -> Appointment:
+    """Save a status change already allowed, with what goes with it; the history row comes with the save."""
     appointment.status = status
     if status == Status.CANCELLED:
         appointment.cancel_reason = reason.strip()
@@ -261,3 +266,35 @@ def waitlist_close(*, entry: WaitlistEntry, reason: str, appointment: Appointmen
     entry.appointment = appointment
     entry.save()
     return entry
+
+
+# A logged procedure shows the patient came, so a visit still open completes whatever step it had reached.
+COMPLETED_BY_LOG = frozenset({Status.SCHEDULED, Status.CONFIRMED, Status.CHECKED_IN, Status.IN_ROOM})
+
+
+@transaction.atomic
+def appointment_complete_from_log(procedure: Procedure) -> Appointment | None:
+    """Link a newly logged procedure to its visit and complete the visit; None when it had no visit.
+
+    The visit is `logged_procedure`'s rule read the other way: the patient's procedure visit on the
+    procedure's day that is still open and has no record linked, of the same procedure type if any.
+    Registered as a procedures after-log hook, so it runs in the logging transaction.
+    """
+    visits = list(
+        Appointment.objects.on_day(procedure.performed_on)
+        .filter(
+            patient=procedure.patient_id,
+            visit_type=VisitType.PROCEDURE,
+            status__in=COMPLETED_BY_LOG,
+            procedure__isnull=True,
+        )
+        .select_for_update()
+        .order_by("starts_at", "pk")
+    )
+    same_type = [visit for visit in visits if visit.procedure_type_id == procedure.procedure_type_id]
+    visit = next(iter(same_type or visits), None)
+    if visit is None:
+        return None
+    visit.procedure = procedure
+    visit._change_reason = f"Completed: {procedure.procedure_type.name} logged"  # type: ignore[attr-defined]
+    return _write_status(visit, Status.COMPLETED)

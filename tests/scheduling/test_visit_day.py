@@ -122,29 +122,94 @@ def test_the_physician_opens_the_procedure_form_prefilled_from_the_visit(client,
     )
 
 
-def test_after_logging_the_physician_returns_to_the_visit_and_completing_links_the_record(client, physician):
-    # Today's visit, early, so the procedure is logged on the visit's own day.
-    visit = book(
-        factories.patient(first_name="Today"),
+def todays_visit(physician, patient=None, procedure: str = "esi-transforaminal", hour: int = 6):
+    """A procedure visit early today, so the procedure is logged on the visit's own day."""
+    return book(
+        patient or factories.patient(first_name="Today"),
         physician,
-        at(timezone.localdate(), 6),
+        at(timezone.localdate(), hour),
         visit_type="procedure",
-        procedure="esi-transforaminal",
+        procedure=procedure,
         levels="L4-L5, L5-S1",
         side="bilateral",
     )
+
+
+def test_logging_the_procedure_from_the_visit_completes_the_visit_and_links_the_record(client, physician):
+    visit = todays_visit(physician)
     client.force_login(physician)
     for status in ("checked_in", "in_room"):
         post_status(client, visit, status)
     logged_at = min(visit.local_start, timezone.localtime())
     data = factories.esi_entry(visit.patient, physician, performed_at=logged_at.strftime("%Y-%m-%dT%H:%M"))
     url = f"{reverse('procedures:new')}?patient={visit.patient_id}&next={visit.get_absolute_url()}"
+
     response = client.post(url, data)
+
     assert response.url == visit.get_absolute_url()
-    post_status(client, visit, "completed")
     visit.refresh_from_db()
-    assert visit.procedure == Procedure.objects.get()
-    assert Appointment.objects.get(procedure=Procedure.objects.get()) == visit
+    procedure = Procedure.objects.get()
+    assert (visit.status, visit.procedure) == ("completed", procedure)
+    latest = visit.history.latest()
+    assert (latest.status, latest.history_change_reason) == ("completed", "Completed: Transforaminal ESI logged")
+    page = client.get(visit.get_absolute_url()).content.decode()
+    assert "Completed" in page
+    assert procedure.get_absolute_url() in page
+
+
+@pytest.mark.parametrize("path", [(), ("confirmed",), ("checked_in",), ("checked_in", "in_room")])
+def test_a_logged_procedure_completes_its_visit_from_any_step_it_reached(physician, visit, path):
+    for status in path:
+        services.appointment_set_status(appointment=visit, status=status)
+
+    procedure = factories.procedure(visit.patient, on=DAY, physician=physician)
+
+    visit.refresh_from_db()
+    assert (visit.status, visit.procedure) == ("completed", procedure)
+
+
+def test_the_visit_planned_for_that_procedure_is_completed_first(physician):
+    patient = factories.patient(first_name="Two", last_name="Visits")
+    si_joint = todays_visit(physician, patient, procedure="si-injection", hour=5)
+    esi = todays_visit(physician, patient, hour=6)
+
+    procedure = factories.procedure(patient, on=timezone.localdate(), physician=physician)
+
+    si_joint.refresh_from_db()
+    esi.refresh_from_db()
+    assert (esi.status, esi.procedure) == ("completed", procedure)
+    assert (si_joint.status, si_joint.procedure) == ("scheduled", None)
+
+
+def test_only_an_open_unlinked_procedure_visit_of_that_patient_that_day_is_completed(frontdesk, physician, visit):
+    other_day = factories.procedure(visit.patient, on=DAY + datetime.timedelta(days=1), physician=physician)
+    other_patient = factories.procedure(factories.patient(first_name="Someone"), on=DAY, physician=physician)
+    cancelled = book(visit.patient, physician, at(DAY, 14), 30, visit_type="procedure", procedure="si-injection")
+    services.appointment_cancel(appointment=cancelled, reason="Patient unwell")
+    follow_up = book(visit.patient, physician, at(DAY, 15))
+    visit.refresh_from_db()
+    assert (visit.status, visit.procedure) == ("scheduled", None)
+
+    factories.procedure(visit.patient, on=DAY, physician=physician)  # completes `visit`
+    second = factories.procedure(visit.patient, on=DAY, physician=physician, type_code="si-injection")
+
+    assert Appointment.objects.filter(procedure__in=[other_day, other_patient, second]).count() == 0
+    cancelled.refresh_from_db()
+    follow_up.refresh_from_db()
+    assert (cancelled.status, follow_up.status) == ("cancelled", "scheduled")
+
+
+def test_completing_a_visit_by_hand_links_a_procedure_logged_before_the_visit_was_booked(client, physician):
+    patient = factories.patient(first_name="Walk", last_name="In")
+    procedure = factories.procedure(patient, on=timezone.localdate(), physician=physician)
+    visit = todays_visit(physician, patient)
+    client.force_login(physician)
+
+    for status in ("checked_in", "in_room", "completed"):
+        post_status(client, visit, status)
+
+    visit.refresh_from_db()
+    assert (visit.status, visit.procedure) == ("completed", procedure)
 
 
 def test_a_completed_visit_cannot_be_moved(client, frontdesk, visit):
