@@ -1,6 +1,7 @@
 """Booking, moving, cancelling and the visit's day: every write to the schedule, each one transaction."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -266,6 +267,91 @@ def waitlist_close(*, entry: WaitlistEntry, reason: str, appointment: Appointmen
     entry.appointment = appointment
     entry.save()
     return entry
+
+
+# Booking a waitlist offer, and completing a visit from the procedure logged for it.
+
+
+def waitlist_visits_to_move(entries: Sequence[WaitlistEntry]) -> dict[int, Appointment]:
+    """By entry id, the visit that booking each entry's offer would move instead of booking another.
+
+    That is the patient's next visit of the entry's visit type that holds a slot and starts after now
+    (a completed visit is over and stays put). One query for a whole list of offers.
+    """
+    if not entries:
+        return {}
+    upcoming = (
+        Appointment.objects.holding_slot()
+        .exclude(status=Status.COMPLETED)
+        .filter(
+            patient__in={entry.patient_id for entry in entries},
+            visit_type__in={entry.visit_type for entry in entries},
+            starts_at__gt=timezone.now(),
+        )
+        .with_details()
+        .order_by("starts_at", "pk")
+    )
+    first: dict[tuple[int, str], Appointment] = {}
+    for visit in upcoming:
+        first.setdefault((visit.patient_id, visit.visit_type), visit)
+    return {entry.pk: first[key] for entry in entries if (key := (entry.patient_id, entry.visit_type)) in first}
+
+
+def waitlist_visit_to_move(entry: WaitlistEntry) -> Appointment | None:
+    return waitlist_visits_to_move([entry]).get(entry.pk)
+
+
+@transaction.atomic
+def waitlist_book(
+    *,
+    entry: WaitlistEntry,
+    patient: Patient,
+    slot: Slot,
+    booked_by: User,
+    visit_type: str,
+    procedure_type: ProcedureType | None = None,
+    planned_levels: str = "",
+    planned_side: str = "",
+    reason: str = "",
+    notes: str = "",
+) -> Appointment:
+    """Give a waitlisted patient the offered slot and close their entry with the visit.
+
+    A patient who already has a visit coming up (`waitlist_visit_to_move`) has that visit moved here,
+    keeping its planned procedure, levels, side, reason and notes, so they never hold two; anyone else
+    gets a new visit as described by the remaining arguments.
+    """
+    if entry.patient_id != patient.pk:
+        raise ValidationError(
+            f"This waitlist entry is {entry.patient.full_name}'s, not {patient.full_name}'s. Nothing was booked."
+        )
+    # The entry before the schedule's locks: a second booking of the same offer waits here, then finds it closed.
+    WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    entry.refresh_from_db(fields=["closed_at", "closed_reason"])
+    if not entry.is_open:
+        raise ValidationError(
+            f"{patient.full_name}'s waitlist entry is already closed ({entry.closed_reason}). Nothing was booked."
+        )
+    visit = waitlist_visit_to_move(entry)
+    if visit is not None:
+        moved_from = visit.local_start
+        appointment = appointment_move(appointment=visit, slot=slot)
+        closed_reason = f"Booked from the waitlist: moved their visit from {moved_from:%a %Y-%m-%d %H:%M}"
+    else:
+        appointment = appointment_book(
+            patient=patient,
+            slot=slot,
+            visit_type=visit_type,
+            booked_by=booked_by,
+            procedure_type=procedure_type,
+            planned_levels=planned_levels,
+            planned_side=planned_side,
+            reason=reason,
+            notes=notes,
+        )
+        closed_reason = "Booked from the waitlist"
+    waitlist_close(entry=entry, reason=closed_reason, appointment=appointment)
+    return appointment
 
 
 # A logged procedure shows the patient came, so a visit still open completes whatever step it had reached.

@@ -41,31 +41,73 @@ def _initial_booking(request: HttpRequest) -> dict[str, Any]:
         initial["visit_type"] = VisitType.PROCEDURE
     if "physician" not in initial and has_role(request.user, Role.PHYSICIAN):
         initial["physician"] = request.user.pk
+    moving = _offer_moves(initial.get("waitlist"), initial.get("patient"))
+    if moving is not None:
+        # The offer moves this visit, plan and all; the form shows that plan rather than asking again.
+        initial |= {
+            "procedure_type": moving.procedure_type_id,
+            "planned_levels": moving.planned_levels,
+            "planned_side": moving.planned_side,
+        }
     return initial
+
+
+def _offer_moves(waitlist: object, patient: object) -> Appointment | None:
+    """The visit that booking this waitlist offer would move; None for no offer, or one not the patient's."""
+    waitlist_id, patient_id = str(waitlist or ""), str(patient or "")
+    if not (waitlist_id.isdigit() and patient_id.isdigit()):
+        return None
+    entry = WaitlistEntry.objects.filter(pk=int(waitlist_id), patient_id=int(patient_id), closed_at=None).first()
+    return services.waitlist_visit_to_move(entry) if entry else None
+
+
+def _waitlist_entry(pk: int | None) -> WaitlistEntry | None:
+    """The entry a booking comes from, if any; one that has gone is refused rather than ignored."""
+    if pk is None:
+        return None
+    entry = WaitlistEntry.objects.select_related("patient").filter(pk=pk).first()
+    if entry is None:
+        raise ValidationError("That waitlist entry no longer exists. Nothing was booked.")
+    return entry
 
 
 @permission_required("scheduling.add_appointment")
 def book(request: HttpRequest) -> HttpResponse:
     form = BookingForm(request.POST or None, initial=_initial_booking(request))
+    moving = _offer_moves(form["waitlist"].value(), form["patient"].value())
     if request.method == "POST" and form.is_valid() and form.check_hours(form.cleaned_data["visit_type"]):
         try:
-            appointment = services.appointment_book(
-                patient=form.cleaned_data["patient"],
-                slot=form.slot(form.cleaned_data["visit_type"]),
-                booked_by=request.user,  # type: ignore[arg-type]
-                **form.booking_fields(),
-            )
+            entry = _waitlist_entry(form.cleaned_data.get("waitlist"))
+            if entry is None:
+                appointment = services.appointment_book(
+                    patient=form.cleaned_data["patient"],
+                    slot=form.slot(form.cleaned_data["visit_type"]),
+                    booked_by=request.user,  # type: ignore[arg-type]
+                    **form.booking_fields(),
+                )
+            else:
+                appointment = services.waitlist_book(
+                    entry=entry,
+                    patient=form.cleaned_data["patient"],
+                    slot=form.slot(form.cleaned_data["visit_type"]),
+                    booked_by=request.user,  # type: ignore[arg-type]
+                    **form.booking_fields(),
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            entry = WaitlistEntry.objects.filter(pk=form.cleaned_data.get("waitlist") or 0, closed_at=None).first()
-            if entry:
-                services.waitlist_close(entry=entry, reason="Booked from the waitlist", appointment=appointment)
-            messages.success(request, f"Booked {appointment}.")
+            if moving is not None and moving.pk == appointment.pk:
+                messages.success(
+                    request,
+                    f"Moved {appointment.patient.full_name}'s visit from {moving.local_start:%a %Y-%m-%d %H:%M} "
+                    f"to {appointment.local_start:%a %Y-%m-%d %H:%M}.",
+                )
+            else:
+                messages.success(request, f"Booked {appointment}.")
             return redirect(appointment)
     patient_id = form["patient"].value()
     patient = Patient.objects.filter(pk=patient_id).first() if str(patient_id or "").isdigit() else None
-    return render(request, "scheduling/book.html", {"form": form, "patient": patient})
+    return render(request, "scheduling/book.html", {"form": form, "patient": patient, "moving": moving})
 
 
 @permission_required("scheduling.add_appointment")
@@ -161,8 +203,19 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "visit_type": appointment.visit_type,
         **({"room": appointment.room_id} if appointment.room_id else {}),
     }
-    context = {"appointment": appointment, "offers": offers, "error": error, "slot_query": urlencode(slot)}
+    context = {
+        "appointment": appointment,
+        # Each offer with the visit booking it would move, if the patient already has one coming.
+        "offers": None if offers is None else _with_visits_to_move(offers),
+        "error": error,
+        "slot_query": urlencode(slot),
+    }
     return render(request, "scheduling/cancel.html", context)
+
+
+def _with_visits_to_move(entries: list[WaitlistEntry]) -> list[tuple[WaitlistEntry, Appointment | None]]:
+    moves = services.waitlist_visits_to_move(entries)
+    return [(entry, moves.get(entry.pk)) for entry in entries]
 
 
 @permission_required("procedures.add_procedure")
