@@ -7,11 +7,14 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.panels import ChartPanel, register_chart_panel
-        from procedures.extensions import register_after_log
+        from procedures.extensions import register_after_log, register_booked_provider
+        from scheduling.booking_limits import booked_sessions
         from scheduling.panels import chart_panel_context
-        from scheduling.services import appointment_complete_from_log
+        from scheduling.services import appointment_complete_from_log, limits_recheck_after_log
 
         register_after_log(appointment_complete_from_log)
+        register_after_log(limits_recheck_after_log)
+        register_booked_provider(booked_sessions)
         register_chart_panel(
             ChartPanel(
                 template="scheduling/_chart_panel.html",

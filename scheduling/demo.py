@@ -82,6 +82,8 @@ ESI_STORY = ("esi-transforaminal", "L4-L5, L5-S1", "left", "Recurrent left L5 ra
 # one patient is in the room and two are checked in; the rest are confirmed or not yet.
 TODAY_STEPS = [4, 4, 3, 2, 2]
 TIME_OFF_REASON = "Conference: annual pain medicine meeting"
+# Why the demo's limit stories were booked anyway: the schedule shows the physician this reason.
+STORY_LIMIT_REASON = "Severe radicular flare; physician to review the limit with the patient before the injection."
 
 
 def _aware(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -118,11 +120,17 @@ class Scheduler:
     stories: set[int] = field(default_factory=set)  # booked their flagged ESI; no other procedure
 
     def book(
-        self, patient: Patient, physician: User, room: Room, starts_at: datetime.datetime, visit: tuple[str, ...]
+        self,
+        patient: Patient,
+        physician: User,
+        room: Room,
+        starts_at: datetime.datetime,
+        visit: tuple[str, ...],
+        limit_reason: str = "",
     ) -> Appointment | None:
         """One booking through the service; None when the slot is taken (the service refuses overlaps)."""
         visit_type, *plan = visit
-        extra: dict[str, Any] = {"reason": plan[-1]}
+        extra: dict[str, Any] = {"reason": plan[-1], "limit_reason": limit_reason}
         if visit_type == VisitType.PROCEDURE:
             code, levels, side, _reason = plan
             extra |= {"procedure_type": self.types[code], "planned_levels": levels, "planned_side": side}
@@ -267,6 +275,7 @@ def seed_schedule(
             rooms["Procedure suite 1"],
             _aware(day, BLOCKS[0][0]),
             (VisitType.PROCEDURE, *ESI_STORY),
+            limit_reason=STORY_LIMIT_REASON,
         )
     for day in days:
         for half, block in enumerate(BLOCKS):

@@ -1,5 +1,6 @@
 """Booking and moving a visit."""
 
+import copy
 import datetime
 from typing import Any
 
@@ -10,7 +11,10 @@ from clinic.roles import Role, staff_with
 from patients.models import Patient
 from procedures.models import ProcedureType, Side
 from scheduling import services
-from scheduling.models import DEFAULT_MINUTES, Room, VisitType
+from scheduling.models import DEFAULT_MINUTES, Appointment, Room, VisitType
+
+# The fields the limit check reads: an error in any of them means the check has not really run.
+LIMIT_FIELDS = ("physician", "room", "starts_at", "minutes", "procedure_type", "planned_levels", "planned_side")
 
 
 class PhysicianField(forms.ModelChoiceField[User]):
@@ -41,6 +45,13 @@ class SlotForm(forms.Form):
         help_text="Leave empty for the usual length of the visit type.",
     )
     confirm_hours = forms.BooleanField(required=False, label="Book anyway, outside working hours")
+    limit_reason = forms.CharField(
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to book past the limit",
+        help_text="Needed only when the visit would pass a hard limit; the physician sees it on the schedule.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +67,28 @@ class SlotForm(forms.Form):
             starts_at=starts_at,
             ends_at=starts_at + datetime.timedelta(minutes=minutes),
         )
+
+    def moved(self, appointment: Appointment) -> Appointment | None:
+        """The visit as it would be after the move (unsaved), for the live limit check; None until complete."""
+        if not {"physician", "starts_at"} <= self.cleaned_data.keys():
+            return None
+        slot = self.slot(appointment.visit_type)
+        moved = copy.copy(appointment)
+        moved.physician, moved.room, moved.starts_at, moved.ends_at = (
+            slot.physician,
+            slot.room,
+            slot.starts_at,
+            slot.ends_at,
+        )
+        return moved
+
+    def limit_problems(self) -> list[str]:
+        """Errors in what the limit check reads, in plain words; the check says nothing green until they are fixed."""
+        return [
+            f"{self.fields[name].label}: {' '.join(str(e) for e in self.errors[name])}"
+            for name in LIMIT_FIELDS
+            if name in self.fields and name in self.errors
+        ]
 
     def check_hours(self, visit_type: str) -> bool:
         """False (with the warnings kept for the page) until the user confirms a slot outside hours."""
@@ -107,6 +140,27 @@ class BookingForm(SlotForm):
                 self.add_error("planned_levels", f"{procedure_type.name} needs the planned levels.")
         return cleaned
 
+    def planned_visit(self) -> Appointment | None:
+        """The procedure visit being booked (unsaved), for the live limit check; None until enough is known."""
+        cleaned = self.cleaned_data
+        needed = {"patient", "visit_type", "physician", "starts_at", "procedure_type"}
+        if not needed <= cleaned.keys() or cleaned["visit_type"] != VisitType.PROCEDURE:
+            return None
+        if cleaned["procedure_type"] is None or "planned_levels" not in cleaned:
+            return None
+        slot = self.slot(cleaned["visit_type"])
+        return Appointment(
+            patient=cleaned["patient"],
+            physician=slot.physician,
+            room=slot.room,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            visit_type=VisitType.PROCEDURE,
+            procedure_type=cleaned["procedure_type"],
+            planned_levels=cleaned["planned_levels"],
+            planned_side=cleaned.get("planned_side") or "",
+        )
+
     def booking_fields(self) -> dict[str, Any]:
-        names = ("visit_type", "procedure_type", "planned_levels", "planned_side", "reason", "notes")
+        names = ("visit_type", "procedure_type", "planned_levels", "planned_side", "reason", "notes", "limit_reason")
         return {name: self.cleaned_data.get(name) or ("" if name != "procedure_type" else None) for name in names}

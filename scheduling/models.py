@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from patients.models import Patient
+from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType, Side
 from procedures.spine import LEVEL_ORDER
 
@@ -192,6 +193,12 @@ class Appointment(models.Model):
     limit_would_pass = models.BooleanField(default=False)
     limit_summary = models.TextField(blank=True)
     limit_clears_on = models.DateField(null=True, blank=True)
+    limit_override_reason = models.CharField(
+        "reason to book past the limit",
+        max_length=300,
+        blank=True,
+        help_text="Needed only when the visit would pass a hard limit; the physician sees it on the schedule.",
+    )
 
     objects = AppointmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -261,6 +268,34 @@ class Appointment(models.Model):
         where = ", ".join(self.levels)
         side = self.get_planned_side_display() if self.planned_side else ""
         return " ".join(part for part in (self.procedure_type.name, where, side.lower()) if part)
+
+    def planned_injection(self) -> exposure.Injection | None:
+        """The planned procedure as the limit engine sees it: booked, with no dose (that is decided in the room)."""
+        if self.visit_type != VisitType.PROCEDURE or self.procedure_type is None:
+            return None
+        side = self.planned_side or Side.MIDLINE
+        return limits.proposed_injection(
+            procedure_type=self.procedure_type,
+            performed_on=timezone.localdate(self.starts_at),
+            intent="",
+            approach="",
+            sites=[(level, side) for level in self.levels],
+            doses=[],
+            # Records and bookings meet in one history: bookings take negative ids so neither replaces the other.
+            procedure_id=-self.pk if self.pk else None,
+            booked=True,
+        )
+
+    @property
+    def passes_limit(self) -> bool:
+        """Whether the schedule flags the visit: it would pass a hard limit and is still going to happen."""
+        return self.limit_would_pass and self.holds_slot
+
+    @property
+    def limit_flag(self) -> str:
+        """The schedule badge's tooltip: what the visit would pass, and the reason it was booked anyway."""
+        why = f"\nBooked anyway: {self.limit_override_reason}" if self.limit_override_reason else ""
+        return f"{self.limit_summary}{why}"
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS[self.status]

@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from patients.models import Patient
-from procedures import limits
 from procedures.models import Procedure, ProcedureType
 from procedures.spine import LEVEL_ORDER
+from scheduling import booking_limits
 from scheduling.models import (
+    FREEING_STATUSES,
     TRANSITIONS,
     Appointment,
     Room,
@@ -95,27 +96,52 @@ def planned_levels(text: str) -> str:
     return ", ".join(sorted(set(levels), key=LEVEL_ORDER.__getitem__))
 
 
-def _limit_snapshot(appointment: Appointment) -> None:
-    """Run the exposure engine for the planned procedure on the visit's date and keep what it says."""
-    appointment.limit_would_pass, appointment.limit_summary, appointment.limit_clears_on = False, "", None
-    if appointment.visit_type != VisitType.PROCEDURE or appointment.procedure_type is None:
+LIMIT_REASON_NEEDED = (
+    "This visit would pass a hard limit. Take the first date within limits, or give the reason to book anyway."
+)
+
+
+def _limit_snapshot(appointment: Appointment) -> booking_limits.BookingCheck | None:
+    """Run the limit check for the planned procedure on the visit's date and keep what it says.
+
+    A visit that no longer holds its slot (cancelled, no-show) or is done keeps no banner.
+    """
+    found = booking_limits.booking_check(appointment)
+    appointment.limit_would_pass = bool(found and found.would_pass)
+    appointment.limit_summary = "\n".join(f"{r.rule.name}: {r.explain()}." for r in found.flagged) if found else ""
+    clears = found.first_within if found and found.would_pass else None
+    appointment.limit_clears_on = clears
+    if not appointment.limit_would_pass:
+        appointment.limit_override_reason = ""
+    return found
+
+
+def _require_limit_reason(appointment: Appointment, reason: str) -> None:
+    """Booking past a hard limit is allowed with a reason, which the physician then sees on the schedule."""
+    if not appointment.limit_would_pass:
         return
-    side = appointment.planned_side or "midline"
-    proposal = limits.proposed_injection(
-        procedure_type=appointment.procedure_type,
-        performed_on=timezone.localdate(appointment.starts_at),
-        intent=appointment.procedure_type.default_intent,
-        approach=appointment.procedure_type.approach,
-        sites=[(level, side) for level in appointment.levels],
-        # The dose is decided in the room; counts and the steroid already given are known now.
-        doses=[],
-    )
-    check = limits.check_proposal(appointment.patient, proposal)
-    flagged = check.blocking or [r for r in check.warnings if r.rule.severity == "hard"]
-    appointment.limit_would_pass = bool(check.blocking)
-    appointment.limit_summary = "\n".join(f"{r.rule.name}: {r.explain()}." for r in flagged)
-    clears = [r.next_allowed for r in check.blocking if r.next_allowed]
-    appointment.limit_clears_on = max(clears) if clears else None
+    if not reason.strip():
+        raise ValidationError({"limit_reason": LIMIT_REASON_NEEDED})
+    appointment.limit_override_reason = reason.strip()
+
+
+def limits_recheck(patient: Patient, *, exclude: Appointment | None = None) -> None:
+    """Re-run the limit check of the patient's other booked procedures: a booking, a move, a cancellation
+    or a logged procedure can change what each of them would pass."""
+    fields = ["limit_would_pass", "limit_summary", "limit_clears_on", "limit_override_reason"]
+    for visit in booking_limits.upcoming_procedures(patient):
+        if exclude is not None and visit.pk == exclude.pk:
+            continue
+        before = [getattr(visit, name) for name in fields]
+        _limit_snapshot(visit)
+        if [getattr(visit, name) for name in fields] != before:
+            visit._change_reason = "Limit check re-run"  # type: ignore[attr-defined]
+            visit.save(update_fields=fields)
+
+
+def limits_recheck_after_log(procedure: Procedure) -> None:
+    """A logged procedure counts from now on: the patient's booked visits are checked again."""
+    limits_recheck(procedure.patient)
 
 
 def _lock(patient: Patient, slot: Slot) -> None:
@@ -131,7 +157,7 @@ def _lock(patient: Patient, slot: Slot) -> None:
 
 
 def _save(appointment: Appointment, slot: Slot) -> None:
-    _lock(appointment.patient, slot)
+    """Save a booking or move whose locks (`_lock`) the caller already holds."""
     problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
     if problems:
         raise ValidationError(problems)
@@ -154,6 +180,7 @@ def appointment_book(
     procedure_type: ProcedureType | None = None,
     planned_levels: str = "",
     planned_side: str = "",
+    limit_reason: str = "",
     **fields: Any,
 ) -> Appointment:
     if patient.is_archived:
@@ -171,21 +198,27 @@ def appointment_book(
         booked_by=booked_by,
         **fields,
     )
+    _lock(patient, slot)
     _limit_snapshot(appointment)
+    _require_limit_reason(appointment, limit_reason)
     _save(appointment, slot)
+    limits_recheck(patient, exclude=appointment)
     return appointment
 
 
 @transaction.atomic
-def appointment_move(*, appointment: Appointment, slot: Slot) -> Appointment:
+def appointment_move(*, appointment: Appointment, slot: Slot, limit_reason: str = "") -> Appointment:
     """Reschedule: new time, physician or room. The limit check runs again for the new date."""
     if not appointment.holds_slot or appointment.status == Status.COMPLETED:
         raise ValidationError(f"A {appointment.get_status_display().lower()} visit cannot be moved.")
     appointment.physician, appointment.room = slot.physician, slot.room
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     appointment._change_reason = "Rescheduled"  # type: ignore[attr-defined]
+    _lock(appointment.patient, slot)
     _limit_snapshot(appointment)
+    _require_limit_reason(appointment, limit_reason or appointment.limit_override_reason)
     _save(appointment, slot)
+    limits_recheck(appointment.patient, exclude=appointment)
     return appointment
 
 
@@ -212,7 +245,12 @@ def _write_status(appointment: Appointment, status: str, reason: str = "") -> Ap
         appointment.checked_in_at = timezone.now()
     if status == Status.COMPLETED and appointment.procedure is None:
         appointment.procedure = logged_procedure(appointment)
+    freed = status in FREEING_STATUSES
+    if freed:
+        _limit_snapshot(appointment)  # a visit that will not happen passes no limit
     appointment.save()
+    if freed:
+        limits_recheck(appointment.patient, exclude=appointment)
     return appointment
 
 
@@ -314,6 +352,7 @@ def waitlist_book(
     planned_side: str = "",
     reason: str = "",
     notes: str = "",
+    limit_reason: str = "",
 ) -> Appointment:
     """Give a waitlisted patient the offered slot and close their entry with the visit.
 
@@ -335,7 +374,7 @@ def waitlist_book(
     visit = waitlist_visit_to_move(entry)
     if visit is not None:
         moved_from = visit.local_start
-        appointment = appointment_move(appointment=visit, slot=slot)
+        appointment = appointment_move(appointment=visit, slot=slot, limit_reason=limit_reason)
         closed_reason = f"Booked from the waitlist: moved their visit from {moved_from:%a %Y-%m-%d %H:%M}"
     else:
         appointment = appointment_book(
@@ -348,6 +387,7 @@ def waitlist_book(
             planned_side=planned_side,
             reason=reason,
             notes=notes,
+            limit_reason=limit_reason,
         )
         closed_reason = "Booked from the waitlist"
     waitlist_close(entry=entry, reason=closed_reason, appointment=appointment)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.views import booking, calendar, waitlist
+from scheduling.views import booking, calendar, checks, waitlist
 
 app_name = "scheduling"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("list/", calendar.agenda, name="agenda"),
     path("new/", booking.book, name="new"),
     path("patients/", booking.patient_search, name="patient_search"),
+    path("check/", checks.limit_check, name="check"),
     path("<int:pk>/", booking.detail, name="detail"),
     path("<int:pk>/move/", booking.move, name="move"),
     path("<int:pk>/status/", booking.set_status, name="status"),

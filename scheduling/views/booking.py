@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +73,7 @@ def _waitlist_entry(pk: int | None) -> WaitlistEntry | None:
 
 @permission_required("scheduling.add_appointment")
 def book(request: HttpRequest) -> HttpResponse:
-    form = BookingForm(request.POST or None, initial=_initial_booking(request))
+    form = BookingForm(_taking_offer(request), initial=_initial_booking(request))
     moving = _offer_moves(form["waitlist"].value(), form["patient"].value())
     if request.method == "POST" and form.is_valid() and form.check_hours(form.cleaned_data["visit_type"]):
         try:
@@ -140,10 +140,14 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         "starts_at": appointment.local_start.strftime("%Y-%m-%dT%H:%M"),
         "minutes": appointment.minutes,
     }
-    form = SlotForm(request.POST or None, initial=initial)
+    form = SlotForm(_taking_offer(request), initial=initial)
     if request.method == "POST" and form.is_valid() and form.check_hours(appointment.visit_type):
         try:
-            services.appointment_move(appointment=appointment, slot=form.slot(appointment.visit_type))
+            services.appointment_move(
+                appointment=appointment,
+                slot=form.slot(appointment.visit_type),
+                limit_reason=form.cleaned_data["limit_reason"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -152,6 +156,17 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(appointment)
     return render(request, "scheduling/move.html", {"form": form, "appointment": appointment})
+
+
+def _taking_offer(request: HttpRequest) -> QueryDict | None:
+    """The posted form, with the start replaced by the first slot within limits when that button was used."""
+    if request.method != "POST":
+        return None
+    data = request.POST.copy()
+    offer = request.POST.get("take_offer", "")
+    if offer:
+        data["starts_at"] = offer
+    return data
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:

@@ -47,6 +47,7 @@ def book(
     procedure: str = "",
     levels: str = "",
     side: str = "",
+    limit_reason: str = "",
 ) -> Appointment:
     return services.appointment_book(
         patient=patient,
@@ -56,4 +57,5 @@ def book(
         procedure_type=ProcedureType.objects.get(code=procedure) if procedure else None,
         planned_levels=levels,
         planned_side=side,
+        limit_reason=limit_reason,
     )

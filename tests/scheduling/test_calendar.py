@@ -179,6 +179,7 @@ def test_a_visit_that_would_pass_a_limit_carries_the_red_badge_with_the_reason(c
         booked_by=nurse,
         procedure_type=ProcedureType.objects.get(code="esi-transforaminal"),
         planned_levels="L5-S1",
+        limit_reason="Physician reviewed the limit with the patient",
     )
     assert esi.limit_would_pass
     badge = f'<span class="badge text-bg-danger" title="{esi.limit_summary.split(":")[0]}'

@@ -1,4 +1,5 @@
-"""Booking a planned steroid procedure checks the limits for that date and shows front desk the result."""
+"""Booking a planned steroid procedure checks the limits live, counts what is already booked, and offers the
+first slot within limits; booking past a hard limit anyway needs a reason the physician sees."""
 
 import datetime
 
@@ -9,26 +10,29 @@ from django.utils import timezone
 from procedures.exposure import month_shift
 from procedures.models import ProcedureType
 from scheduling.models import Appointment
+from scheduling.services import appointment_cancel
 from tests import factories
-from tests.scheduling.helpers import at, book, next_weekday, room
+from tests.scheduling.helpers import at, book, next_weekday, room, weekday_hours
 
 pytestmark = pytest.mark.django_db
 
 DAY = next_weekday()
 TRIAMCINOLONE = (("Triamcinolone acetonide", "40"),)
+REASON = "Severe flare; physician reviewed the limit with the patient."
 
 
 @pytest.fixture
 def near_limit(physician):
     """Three lumbar ESIs in the last five months: a fourth passes the clinic's 3 per 6 months."""
+    weekday_hours(physician)
     patient = factories.patient(first_name="Walter", last_name="Kowalski", payer=factories.payer())
     for days in (150, 100, 40):
         factories.procedure(patient, on=timezone.localdate() - datetime.timedelta(days=days), drugs=TRIAMCINOLONE)
     return patient
 
 
-def book_esi(client, patient, physician, day):
-    data = {
+def esi_form(patient, physician, day, **changes):
+    return {
         "patient": patient.pk,
         "visit_type": "procedure",
         "physician": physician.pk,
@@ -38,47 +42,171 @@ def book_esi(client, patient, physician, day):
         "planned_levels": "L4-L5, L5-S1",
         "planned_side": "bilateral",
         "confirm_hours": "on",
+        **changes,
     }
-    return client.post(reverse("scheduling:new"), data, follow=True)
 
 
-def test_front_desk_sees_at_booking_that_the_esi_would_pass_and_when_the_patient_clears(
+def book_esi(client, patient, physician, day, **changes):
+    return client.post(reverse("scheduling:new"), esi_form(patient, physician, day, **changes), follow=True)
+
+
+def live_check(client, patient, physician, day, **changes):
+    return client.post(reverse("scheduling:check"), esi_form(patient, physician, day, **changes)).content.decode()
+
+
+def esi(patient, physician, day, **kw):
+    return book(
+        patient, physician, at(day, 9), 30, visit_type="procedure", procedure="esi-transforaminal", levels="L5-S1", **kw
+    )
+
+
+# Before anything is saved
+
+
+def test_the_live_check_shows_the_limit_before_booking_with_the_first_date_within_limits(
+    client, frontdesk, physician, near_limit
+):
+    client.force_login(frontdesk)
+    html = live_check(client, near_limit, physician, DAY)
+    assert "Would pass a limit" in html
+    assert "ESI sessions per region, 6 months</strong>: 4 of 3 ESI sessions (lumbar/sacral)" in html
+    first = timezone.localdate() - datetime.timedelta(days=150)
+    assert "The first date within limits is" in html
+    assert 'name="take_offer"' in html
+    assert Appointment.objects.count() == 0
+    offered = html.split('name="take_offer" value="')[1].split('"')[0]
+    assert month_shift(datetime.date.fromisoformat(offered[:10]), -6) > first
+
+
+def test_the_live_check_is_green_for_a_patient_within_limits(client, frontdesk, physician):
+    weekday_hours(physician)
+    client.force_login(frontdesk)
+    html = live_check(client, factories.patient(), physician, DAY)
+    assert "Within the steroid and frequency limits" in html
+    assert "Would pass" not in html
+
+
+def test_the_live_check_is_never_green_while_the_levels_are_wrong(client, frontdesk, physician, near_limit):
+    client.force_login(frontdesk)
+    html = live_check(client, near_limit, physician, DAY, planned_levels="L45")
+    assert "Limits not checked yet" in html
+    assert "Not a spinal level: L45" in html
+    assert "Within" not in html
+
+
+def test_taking_the_offer_books_the_first_slot_within_limits_in_one_click(client, frontdesk, physician, near_limit):
+    client.force_login(frontdesk)
+    offered = live_check(client, near_limit, physician, DAY).split('name="take_offer" value="')[1].split('"')[0]
+    html = book_esi(client, near_limit, physician, DAY, take_offer=offered).content.decode()
+    appointment = Appointment.objects.get()
+    assert appointment.local_start.strftime("%Y-%m-%dT%H:%M") == offered
+    assert (appointment.limit_would_pass, appointment.limit_override_reason) == (False, "")
+    assert "Would pass a limit" not in html
+    assert "At a limit" in html  # the first date within is the one on which the 3rd in 6 months fits
+
+
+# Booking anyway
+
+
+def test_booking_past_a_hard_limit_without_a_reason_is_refused_and_saves_nothing(
     client, frontdesk, physician, near_limit
 ):
     client.force_login(frontdesk)
     html = book_esi(client, near_limit, physician, DAY).content.decode()
-    appointment = Appointment.objects.get()
-    assert appointment.limit_would_pass
-    assert appointment.limit_clears_on is not None
-    first = timezone.localdate() - datetime.timedelta(days=150)
-    assert month_shift(appointment.limit_clears_on, -6) > first
-    assert "Would pass a limit" in html
-    assert f"within limits again on <strong>{appointment.limit_clears_on.isoformat()}</strong>" in html
-    assert "ESI sessions per region, 6 months: 4 of 3 ESI sessions (lumbar/sacral)" in html
+    assert "would pass a hard limit. Take the first date within limits, or give the reason" in html
+    assert Appointment.objects.count() == 0
 
 
-def test_the_booking_is_allowed_and_the_physician_sees_the_flag_on_the_schedule(
+def test_booking_past_a_limit_with_a_reason_stands_and_the_physician_sees_the_reason(
     client, frontdesk, physician, near_limit
 ):
     client.force_login(frontdesk)
-    book_esi(client, near_limit, physician, DAY)
+    html = book_esi(client, near_limit, physician, DAY, limit_reason=REASON).content.decode()
+    appointment = Appointment.objects.get()
+    assert (appointment.limit_would_pass, appointment.limit_override_reason) == (True, REASON)
+    assert appointment.limit_clears_on is not None
+    assert "Would pass a limit" in html
+    assert f"within limits again on <strong>{appointment.limit_clears_on.isoformat()}</strong>" in html
     client.force_login(physician)
+    agenda = client.get(reverse("scheduling:agenda"), {"date": DAY}).content.decode()
+    assert f"Booked past the limit: {REASON}" in agenda
     chart = client.get(near_limit.get_absolute_url()).content.decode()
     assert 'class="badge text-bg-danger" title="ESI sessions per region, 6 months' in chart
 
 
-def test_booked_after_the_patient_clears_the_same_esi_is_within(client, frontdesk, physician, near_limit):
+def test_moving_the_visit_to_the_date_the_patient_clears_makes_it_within(client, frontdesk, physician, near_limit):
     client.force_login(frontdesk)
-    book_esi(client, near_limit, physician, DAY)
-    clears = Appointment.objects.get().limit_clears_on
+    book_esi(client, near_limit, physician, DAY, limit_reason=REASON)
     appointment = Appointment.objects.get()
+    clears = appointment.limit_clears_on
     client.post(
         reverse("scheduling:move", args=[appointment.pk]),
         {"physician": physician.pk, "room": appointment.room_id, "starts_at": f"{clears}T10:00", "confirm_hours": "on"},
     )
     appointment.refresh_from_db()
-    assert not appointment.limit_would_pass
-    assert appointment.limit_clears_on is None
+    assert (appointment.limit_would_pass, appointment.limit_clears_on, appointment.limit_override_reason) == (
+        False,
+        None,
+        "",
+    )
+
+
+# What is already booked counts
+
+
+@pytest.fixture
+def two_given(physician):
+    """Two lumbar ESIs in the last three months: room for one more in six months."""
+    patient = factories.patient(first_name="Ines", payer=factories.payer("Aetna", "aetna"))
+    for days in (90, 45):
+        factories.procedure(patient, on=timezone.localdate() - datetime.timedelta(days=days))
+    return patient
+
+
+def test_two_bookings_count_each_other(physician, two_given):
+    first = esi(two_given, physician, DAY)
+    assert not first.limit_would_pass
+    second_day = DAY + datetime.timedelta(days=14)
+    with pytest.raises(Exception, match="would pass a hard limit"):
+        esi(two_given, physician, second_day)
+    second = esi(two_given, physician, second_day, limit_reason=REASON)
+    assert second.limit_would_pass
+    assert "4 of 3 ESI sessions (lumbar/sacral, 1 booked) in 6 months" in second.limit_summary
+
+
+def test_a_booking_before_an_existing_one_is_judged_at_the_later_visit_and_it_is_re_checked(physician, two_given):
+    later = esi(two_given, physician, DAY + datetime.timedelta(days=21))
+    earlier = esi(two_given, physician, DAY, limit_reason=REASON)
+    assert earlier.limit_would_pass
+    assert f"makes the booked ESI session (lumbar/sacral) on {later.local_start.date()} the 4th of 3" in (
+        earlier.limit_summary
+    )
+    later.refresh_from_db()
+    assert later.limit_would_pass
+    assert "(lumbar/sacral, 1 booked)" in later.limit_summary
+
+
+def test_cancelling_one_booking_re_checks_the_other_and_drops_its_own_banner(client, physician, two_given):
+    first = esi(two_given, physician, DAY)
+    second = esi(two_given, physician, DAY + datetime.timedelta(days=14), limit_reason=REASON)
+    appointment_cancel(appointment=first, reason="Patient unwell")
+    second.refresh_from_db()
+    assert not second.limit_would_pass
+    assert "3 of 3 ESI sessions (lumbar/sacral) in 6 months; at the limit" in second.limit_summary
+    appointment_cancel(appointment=second, reason="Changed plan")
+    client.force_login(physician)
+    html = client.get(second.get_absolute_url()).content.decode()
+    assert "Would pass a limit" not in html
+    assert "Within the steroid" not in html
+
+
+def test_logging_a_procedure_re_checks_the_patients_bookings(physician, two_given):
+    booked = esi(two_given, physician, DAY)
+    assert not booked.limit_would_pass
+    assert "3 of 3" in booked.limit_summary
+    factories.procedure(two_given, on=timezone.localdate() - datetime.timedelta(days=2), physician=physician)
+    booked.refresh_from_db()
+    assert booked.limit_would_pass
 
 
 def test_a_consult_runs_no_limit_check(frontdesk, physician, near_limit):

@@ -1,0 +1,32 @@
+"""The live limit check on the booking and move forms (htmx): before anything is saved."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from clinic.roles import permission_required, require
+from scheduling import booking_limits
+from scheduling.forms import BookingForm, SlotForm
+from scheduling.models import Appointment
+
+
+@require_POST
+@permission_required("scheduling.add_appointment")
+def limit_check(request: HttpRequest) -> HttpResponse:
+    """What booking (or, with `appointment`, moving) this visit would do to the patient's limits."""
+    visit: Appointment | None
+    moving = request.POST.get("appointment", "")
+    if moving.isdigit():
+        require(request.user, "scheduling.change_appointment")
+        appointment = get_object_or_404(Appointment.objects.with_details(), pk=int(moving))
+        form: SlotForm = SlotForm(request.POST)
+        form.is_valid()
+        visit = form.moved(appointment)
+    else:
+        form = booking = BookingForm(request.POST)
+        booking.is_valid()
+        visit = booking.planned_visit()
+    problems = form.limit_problems()
+    result = booking_limits.booking_check(visit, offer=True) if visit is not None and not problems else None
+    context = {"problems": problems, "visit": visit, "result": result}
+    return render(request, "scheduling/_booking_check.html", context)
