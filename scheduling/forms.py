@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from clinic.roles import Role, staff_with
 from patients.models import Patient
@@ -13,6 +14,9 @@ from procedures.models import ProcedureType, Side
 from scheduling import services
 from scheduling.models import DEFAULT_MINUTES, Appointment, Room, VisitType
 
+# Visits are booked ahead, or entered a little after the fact; a date outside this is a typing slip.
+BOOKABLE_BACK = datetime.timedelta(days=366)
+BOOKABLE_AHEAD = datetime.timedelta(days=3 * 366)
 # The fields the limit check reads: an error in any of them means the check has not really run.
 LIMIT_FIELDS = ("physician", "room", "starts_at", "minutes", "procedure_type", "planned_levels", "planned_side")
 
@@ -67,6 +71,14 @@ class SlotForm(forms.Form):
             starts_at=starts_at,
             ends_at=starts_at + datetime.timedelta(minutes=minutes),
         )
+
+    def clean_starts_at(self) -> datetime.datetime:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        today = timezone.localdate()
+        earliest, latest = today - BOOKABLE_BACK, today + BOOKABLE_AHEAD
+        if not earliest <= timezone.localdate(starts_at) <= latest:
+            raise forms.ValidationError(f"Choose a time between {earliest} and {latest}.")
+        return starts_at
 
     def moved(self, appointment: Appointment) -> Appointment | None:
         """The visit as it would be after the move (unsaved), for the live limit check; None until complete."""

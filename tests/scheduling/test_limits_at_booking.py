@@ -212,3 +212,24 @@ def test_logging_a_procedure_re_checks_the_patients_bookings(physician, two_give
 def test_a_consult_runs_no_limit_check(frontdesk, physician, near_limit):
     appointment = book(near_limit, physician, at(DAY, 11), visit_type="new_consult")
     assert (appointment.limit_would_pass, appointment.limit_summary) == (False, "")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"starts_at": "9999-12-31T23:59"},
+        {"starts_at": "0001-01-01T00:00"},
+        {"starts_at": "not a date"},
+        {"minutes": "100000"},
+        {"patient": "abc"},
+        {"appointment": "999999"},
+        {"procedure_type": "\x00"},
+    ],
+)
+def test_the_live_check_answers_nonsense_with_a_message_never_a_server_error(
+    client, frontdesk, physician, near_limit, changes
+):
+    client.force_login(frontdesk)
+    response = client.post(reverse("scheduling:check"), esi_form(near_limit, physician, DAY) | changes)
+    assert response.status_code in (200, 404)
+    assert "Within" not in response.content.decode()

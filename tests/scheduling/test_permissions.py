@@ -19,7 +19,11 @@ PAGES = {
     # Opening the procedure form from a visit is logging: physicians only.
     "log": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 302, FORBIDDEN],
 }
-ACTIONS = {"status": [LOGIN, FORBIDDEN, 302, 302, 302, FORBIDDEN]}
+ACTIONS = {
+    "status": [LOGIN, FORBIDDEN, 302, 302, 302, FORBIDDEN],
+    # The live limit check of the booking form: whoever books sees what the booking would pass.
+    "check": [LOGIN, FORBIDDEN, OK, OK, OK, FORBIDDEN],
+}
 
 
 @pytest.fixture
@@ -36,6 +40,8 @@ def visit(physician):
 
 
 def url(name: str, visit) -> str:
+    if name == "check":
+        return reverse("scheduling:check")
     if name in {"new", "patient_search"}:
         return f"{reverse(f'scheduling:{name}')}?q=lopez"
     return reverse(f"scheduling:{name}", args=[visit.pk])
