@@ -29,7 +29,7 @@ from outcomes.metric_tables import (
     rate_value,
     summed,
 )
-from procedures import limits
+from procedures import standing
 from procedures.models import Guidance, LimitRule, Procedure
 from scheduling.models import Appointment, Status
 
@@ -188,11 +188,14 @@ def _override_counts(criteria: Criteria) -> tuple[dict[str, int], int]:
 
 def limit_overrides(criteria: Criteria) -> Table:
     overridden, any_override = _override_counts(criteria)
-    flagged = limits.all_flags(criteria.today)
-    patients_by_rule: dict[str, set[int]] = defaultdict(set)
-    for exposure in flagged:
-        for result in exposure.flagged:
-            patients_by_rule[result.rule.code].add(exposure.patient.pk)
+    standing_rows = standing.flagged_rows(criteria.today)
+    patients_by_rule = dict(
+        standing_rows.order_by()
+        .values("rule__code")
+        .annotate(n=Count("patient", distinct=True))
+        .values_list("rule__code", "n")
+    )
+    flagged_patients = standing_rows.order_by().values("patient").distinct().count()
     codes = sorted(set(overridden) | set(patients_by_rule))
     names = dict(LimitRule.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     return Table(
@@ -204,10 +207,10 @@ def limit_overrides(criteria: Criteria) -> Table:
         ),
         columns=["Rule code", "Rule", "Saved with an override", "Patients at or over now"],
         rows=[
-            [code, names.get(code, NO_VALUE), overridden.get(code, 0), len(patients_by_rule.get(code, ()))]
+            [code, names.get(code, NO_VALUE), overridden.get(code, 0), patients_by_rule.get(code, 0)]
             for code in codes
         ],
-        totals=[["Any rule", "", any_override, len(flagged)]] if codes else [],
+        totals=[["Any rule", "", any_override, flagged_patients]] if codes else [],
         empty="No overrides in this range, and no patient at or over a limit today.",
         label_columns=2,
     )

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from patients import extensions
 from patients.models import Patient
 
 GENERATED_MRN_DIGITS = 7
@@ -57,10 +58,13 @@ def patient_register(**fields: Any) -> Patient:
 
 @transaction.atomic
 def patient_update(*, patient: Patient, **fields: Any) -> Patient:
+    changed = frozenset(name for name, value in fields.items() if getattr(patient, name) != value)
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.refresh_search_key()
     _save_checking_mrn(patient)
+    for hook in extensions.after_update:
+        hook(patient, changed)
     return patient
 
 

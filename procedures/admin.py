@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from procedures import standing
 from procedures.models import (
     Approach,
     Drug,
@@ -138,8 +139,16 @@ class ProcedureTypeAdmin(UndeletableAdmin):
     search_fields = ["name", "code", "cpt_codes"]
 
 
+class RefreshesStandingLimits(UndeletableAdmin):
+    """Rules, rule sets and MPE factors decide who is at a limit: every save recomputes the stored standing."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        standing.refresh_all()
+
+
 @admin.register(Drug)
-class DrugAdmin(UndeletableAdmin):
+class DrugAdmin(RefreshesStandingLimits):
     form = DrugForm
     list_display = ["name", "drug_class", "mpe_factor", "max_dose_mg", "particulate", "active"]
     list_filter = ["drug_class", "particulate", "active"]
@@ -147,7 +156,7 @@ class DrugAdmin(UndeletableAdmin):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(UndeletableAdmin):
+class RuleSetAdmin(RefreshesStandingLimits):
     list_display = ["name", "always", "payer_names", "position", "active"]
     list_filter = ["always", "active"]
     search_fields = ["name"]
@@ -179,7 +188,7 @@ class RuleSetAdmin(UndeletableAdmin):
 
 
 @admin.register(LimitRule)
-class LimitRuleAdmin(UndeletableAdmin):
+class LimitRuleAdmin(RefreshesStandingLimits):
     form = LimitRuleForm
     list_display = [
         "code",

@@ -7,7 +7,11 @@ class ProceduresConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.panels import ChartPanel, register_chart_panel
+        from patients.extensions import register_after_update
+        from procedures.standing import refresh_after_patient_update
         from procedures.views import chart_panel_context
+
+        register_after_update(refresh_after_patient_update)
 
         register_chart_panel(
             ChartPanel(

@@ -246,6 +246,17 @@ class RuleResult:
     booked_sessions: int = 0
 
     @property
+    def changes_on(self) -> date | None:
+        """For a windowed result: the first day on which time alone changes it, as a counted injection leaves
+        the window or the rule stops applying; None for rules without a window."""
+        if self.rule.kind not in _WINDOWED:
+            return None
+        days = [_first_day_outside(i.on, self.rule.window_months) for i in self.counted]
+        if self.rule.effective_to is not None:
+            days.append(self.rule.effective_to + _ONE_DAY)
+        return min(days, default=None)
+
+    @property
     def where(self) -> str:
         """The region in plain words, or what a whole-patient rule counts."""
         return _REGION_WORDS[self.region] if self.region is not None else "all injections"

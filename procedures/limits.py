@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from patients.models import Patient
-from procedures import exposure, extensions, spine
+from procedures import exposure, extensions, injections
 from procedures.models import Drug, Procedure, ProcedureType, RuleSet
 
 # Windowed rules are what a patient "is at or over"; per-session rules only judge a proposal.
@@ -64,19 +64,15 @@ def proposed_injection(
 
     `sites` are (level or named site, side) pairs; a blank intent or approach means the type's usual one.
     """
-    site_list = list(sites)
-    levels = frozenset(place for place, _side in site_list if place in spine.LEVEL_ORDER)
     intent, approach = procedure_type.usual(intent=intent, approach=approach)
-    return exposure.Injection(
+    return injections.build(
         id=procedure_id,
         on=performed_on,
         family=procedure_type.family,
         intent=intent,
         approach=approach,
-        regions=spine.regions_of(levels),
-        levels=levels,
-        bilateral=spine.is_bilateral(site_list),
-        doses=tuple(exposure.Dose(drug.name, mg, drug.mpe_factor or Decimal(0)) for drug, mg in doses),
+        sites=sites,
+        doses=[exposure.Dose(drug.name, mg, drug.mpe_factor or Decimal(0)) for drug, mg in doses],
         booked=booked,
         label=procedure_type.name,
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from patients.models import Patient
-from procedures import exposure, extensions, limits
+from procedures import exposure, extensions, limits, standing
 from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSite, ProcedureType
 from procedures.spine import LEVEL_ORDER
 
@@ -106,6 +106,7 @@ def procedure_log(
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
     _write_parts(procedure, sites, medications)
+    standing.patient_refresh(patient)
     for hook in extensions.after_log:
         hook(procedure)
     return procedure
@@ -143,6 +144,7 @@ def procedure_update(
         for part in [*procedure.sites.all(), *procedure.medications.all()]:
             part.delete()
         _write_parts(procedure, sites, medications)
+    standing.patient_refresh(procedure.patient)
     return procedure
 
 
@@ -159,4 +161,5 @@ def procedure_void(*, procedure: Procedure, by: User, reason: str) -> Procedure:
     procedure.void_reason = reason
     procedure._change_reason = f"Voided: {reason}"  # type: ignore[attr-defined]
     procedure.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    standing.patient_refresh(procedure.patient)
     return procedure

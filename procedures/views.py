@@ -1,3 +1,4 @@
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -12,9 +13,9 @@ from django.views.decorators.http import require_POST
 from clinic.audit import history_entries
 from clinic.roles import permission_required, require
 from patients.models import Patient
-from procedures import extensions, limits, services, spine
+from procedures import extensions, limits, services, spine, standing
 from procedures.forms import ProcedureEntry
-from procedures.models import Procedure, ProcedureType, Side
+from procedures.models import Procedure, ProcedureType, Side, StandingLimit
 
 CHART_PROCEDURES = 25
 PAGE_SIZE = 50
@@ -169,7 +170,17 @@ def procedure_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("procedures.view_procedure")
 def flags(request: HttpRequest) -> HttpResponse:
-    return render(request, "procedures/flags.html", {"flagged": limits.all_flags(), "today": timezone.localdate()})
+    """Patients at or over a standing limit, a page of patients at a time, read from the kept standing."""
+    today = timezone.localdate()
+    rows = standing.flagged_rows(today)
+    patients = Patient.objects.filter(pk__in=rows.values("patient_id")).select_related("payer")
+    page = Paginator(patients.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    by_patient: dict[int, list[StandingLimit]] = defaultdict(list)
+    shown = rows.filter(patient__in=[p.pk for p in page]).select_related("rule")
+    for row in shown.order_by("rule__rule_set__position", "rule__code", "region"):
+        by_patient[row.patient_id].append(row)
+    context = {"page": page, "flagged": [(p, by_patient[p.pk]) for p in page], "today": today}
+    return render(request, "procedures/flags.html", context)
 
 
 def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:

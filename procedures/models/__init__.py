@@ -11,6 +11,7 @@ from procedures.models.records import (
     Side,
 )
 from procedures.models.rules import LimitRule, RuleSet
+from procedures.models.standing import StandingLimit, StandingLimitsComputed
 
 __all__ = [
     "Approach",
@@ -27,4 +28,6 @@ __all__ = [
     "RuleSet",
     "Sedation",
     "Side",
+    "StandingLimit",
+    "StandingLimitsComputed",
 ]

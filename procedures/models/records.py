@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from patients.models import Patient
-from procedures import exposure, spine
+from procedures import exposure, injections, spine
 from procedures.models.catalog import Approach, Drug, Intent, ProcedureType
 
 
@@ -212,16 +212,14 @@ class Procedure(models.Model):
     def as_injection(self) -> exposure.Injection:
         """This record as the exposure engine sees it (reads prefetched sites and medications)."""
         intent, approach = self.procedure_type.usual(intent=self.intent, approach=self.approach)
-        return exposure.Injection(
+        return injections.build(
             id=self.pk,
             on=self.performed_on,
             family=self.procedure_type.family,
             intent=intent,
             approach=approach,
-            regions=spine.regions_of(self.levels),
-            levels=frozenset(self.levels),
-            bilateral=self.is_bilateral,
-            doses=tuple(m.as_dose() for m in self.medications.all()),
+            sites=[(site.place, site.side) for site in self.sites.all()],
+            doses=[m.as_dose() for m in self.medications.all()],
             voided=self.is_voided,
             label=f"{self.procedure_type.name} {self.site_summary}",
         )

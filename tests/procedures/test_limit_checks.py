@@ -98,9 +98,9 @@ def test_the_chart_explains_every_flag_with_the_injections_it_counted(client, nu
 def test_the_flags_page_lists_the_patient_with_the_rule_and_the_date_they_clear(client, nurse, three_lumbar_esis):
     client.force_login(nurse)
     response = client.get(reverse("procedures:flags"))
-    [flagged] = response.context["flagged"]
-    assert flagged.patient == three_lumbar_esis
-    [result] = flagged.flagged
+    [(patient, rows)] = response.context["flagged"]
+    assert patient == three_lumbar_esis
+    [result] = rows
     assert (result.rule.code, result.status) == ("clinic-esi-6m", "at_limit")
     html = response.content.decode()
     assert result.next_allowed.isoformat() in html
@@ -157,8 +157,8 @@ def test_steroid_from_joint_injections_counts_toward_the_cumulative_cap(client, 
         override_reason="Flare; discussed steroid exposure with the patient",
     )
     client.force_login(nurse)
-    [flagged] = client.get(reverse("procedures:flags")).context["flagged"]
-    [cap] = [r for r in flagged.flagged if r.rule.code == "steroid-200-12m"]
+    [(_patient, rows)] = client.get(reverse("procedures:flags")).context["flagged"]
+    [cap] = [r for r in rows if r.rule.code == "steroid-200-12m"]
     assert (cap.value, cap.status) == (Decimal("200"), "at_limit")
 
 
