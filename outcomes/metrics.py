@@ -207,8 +207,7 @@ def limit_overrides(criteria: Criteria) -> Table:
         ),
         columns=["Rule code", "Rule", "Saved with an override", "Patients at or over now"],
         rows=[
-            [code, names.get(code, NO_VALUE), overridden.get(code, 0), patients_by_rule.get(code, 0)]
-            for code in codes
+            [code, names.get(code, NO_VALUE), overridden.get(code, 0), patients_by_rule.get(code, 0)] for code in codes
         ],
         totals=[["Any rule", "", any_override, flagged_patients]] if codes else [],
         empty="No overrides in this range, and no patient at or over a limit today.",
