@@ -139,6 +139,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         "room": appointment.room_id,
         "starts_at": appointment.local_start.strftime("%Y-%m-%dT%H:%M"),
         "minutes": appointment.minutes,
+        "limit_reason": appointment.limit_override_reason,
     }
     form = SlotForm(_taking_offer(request), initial=initial)
     if request.method == "POST" and form.is_valid() and form.check_hours(appointment.visit_type):
