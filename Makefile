@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint pytest install install-dev chromium migrate demo clean
+.PHONY: run test test-dates lint pytest install install-dev chromium migrate demo clean
 
 run: install migrate demo
 	@echo "Pinpoint at http://$(HOST)/  (demo logins listed above; password clinic-demo)"
@@ -49,6 +49,19 @@ lint: install-dev
 
 pytest: install-dev
 	$(BIN)/pytest
+
+# The date-sensitive suites again on days that break date arithmetic: month ends, a leap day, a weekend,
+# and New York's two clock changes (a 23-hour and a 25-hour day). PINPOINT_TODAY: see tests/conftest.py.
+TEST_DATES := 2026-02-28 2026-03-01 2026-03-08 2026-11-01 2026-12-05 2028-02-29
+DATE_SUITES := tests/procedures tests/outcomes tests/scheduling tests/patients
+
+# Every day runs even after one fails, so a single run shows each day that breaks.
+test-dates: install-dev
+	@failed=""; for day in $(TEST_DATES); do \
+		echo "== tests on $$day"; \
+		PINPOINT_TODAY=$$day $(BIN)/pytest -q -m "not browser" $(DATE_SUITES) || failed="$$failed $$day"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "== failed on:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,5 +1,6 @@
 """Personas per role, factories, and the browser set-up shared by every test."""
 
+import datetime
 import io
 import os
 import shutil
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from clinic.roles import Role, sync_roles
+from tests.clock import on_clinic_day
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,6 +25,21 @@ PASSWORD = "correct-horse-battery"
 def pytest_configure(config: pytest.Config) -> None:
     # The default hasher costs ~0.5 s per user; tests do not need it to be slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _travel_to_pinpoint_today(config)
+
+
+def _travel_to_pinpoint_today(config: pytest.Config) -> None:
+    """PINPOINT_TODAY=2026-03-08 runs the session on that clinic day, so date bugs show on any day.
+
+    The clock starts at 10:30 clinic time and keeps ticking; tests that freeze time themselves nest
+    inside this travel and return to it afterwards (`make test-dates`).
+    """
+    today = os.environ.get("PINPOINT_TODAY")
+    if not today:
+        return
+    traveller = on_clinic_day(datetime.date.fromisoformat(today))
+    traveller.start()
+    config.add_cleanup(traveller.stop)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from outcomes.models import FollowUp, FollowUpInterval, OutcomeRule
 from tests import factories
+from tests.clock import on_clinic_day
 
 pytestmark = pytest.mark.django_db
 
@@ -99,13 +100,15 @@ def test_the_administrator_changes_an_interval_and_the_history_keeps_it(client, 
     assert interval.history.latest().history_user == administrator
 
 
+# A Wednesday: yesterday's procedure and its 35th day after are both Tuesdays, so no weekend moves the date.
+@on_clinic_day(datetime.date(2026, 3, 11))
 def test_a_changed_interval_schedules_the_next_procedures_follow_ups(client, administrator, shipped, physician):
     client.force_login(administrator)
     interval = shipped["followupinterval"]
     client.post(admin_url("followupinterval", "change", interval.pk), interval_data(interval, offset_days=35))
     day = timezone.localdate() - datetime.timedelta(days=1)
     procedure = factories.procedure(factories.patient(first_name="Next"), on=day, physician=physician)
-    assert FollowUp.objects.get(procedure=procedure, label="6 weeks").due_on == day + datetime.timedelta(days=35)
+    assert FollowUp.objects.get(procedure=procedure, label="6 weeks").due_on == datetime.date(2026, 4, 14)
 
 
 def test_the_administrator_adds_an_interval(client, administrator):
