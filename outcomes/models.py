@@ -47,8 +47,14 @@ class FollowUpInterval(models.Model):
         return f"{self.get_family_display()}: {self.label}"
 
     def due_on(self, performed_at: datetime.datetime) -> datetime.date:
-        due = performed_at + datetime.timedelta(days=self.offset_days, hours=self.offset_hours)
-        return next_working_day(timezone.localdate(due))
+        """Hours are time elapsed (an anaesthetic's duration); days are days on the clinic's calendar.
+
+        Adding days to the aware moment itself would count them in whatever zone it carries: from a UTC
+        moment (as the database returns it) a clock change in between moved a late-evening or early-morning
+        procedure's follow-up a day.
+        """
+        window_ends = performed_at.astimezone(datetime.UTC) + datetime.timedelta(hours=self.offset_hours)
+        return next_working_day(timezone.localdate(window_ends) + datetime.timedelta(days=self.offset_days))
 
 
 class Method(models.TextChoices):
