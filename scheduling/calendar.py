@@ -64,7 +64,8 @@ def exists(day: datetime.date, minute: int) -> bool:
     """False for the wall-clock times a spring-forward day skips (02:00–02:59 in New York)."""
     wall = datetime.time(minute // 60, minute % 60)
     moment = timezone.make_aware(datetime.datetime.combine(day, wall))
-    return timezone.localtime(moment).time() == wall
+    # Through UTC: astimezone() into the zone a datetime already carries returns it unchanged, skipped or not.
+    return timezone.localtime(moment.astimezone(datetime.UTC)).time() == wall
 
 
 def doctor(user: User) -> str:
