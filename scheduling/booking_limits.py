@@ -124,8 +124,9 @@ def first_free_slot(appointment: Appointment, on: datetime.date) -> Offer | None
     while day <= last:
         if not any(leave.starts_on <= day <= leave.ends_on for leave in off):
             for block in sorted(hours.get(day.weekday(), []), key=lambda b: b.starts):
-                start = timezone.make_aware(datetime.datetime.combine(day, block.starts))
-                close = timezone.make_aware(datetime.datetime.combine(day, block.ends))
+                # Stepped in UTC, so a slot's length is real minutes even on the nights the clocks change.
+                start = timezone.make_aware(datetime.datetime.combine(day, block.starts)).astimezone(datetime.UTC)
+                close = timezone.make_aware(datetime.datetime.combine(day, block.ends)).astimezone(datetime.UTC)
                 while start + length <= close:
                     end = start + length
                     if start > now and not any(s < end and start < e for s, e in taken):

@@ -63,7 +63,9 @@ class SlotForm(forms.Form):
         self.hours_warnings: list[str] = []
 
     def slot(self, visit_type: str) -> services.Slot:
-        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        # In UTC: aware arithmetic in the clinic's zone is wall-clock, so 60 minutes from 01:15 on the night
+        # the clocks go back would end two real hours later.
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"].astimezone(datetime.UTC)
         minutes = self.cleaned_data.get("minutes") or DEFAULT_MINUTES[VisitType(visit_type)]
         return services.Slot(
             physician=self.cleaned_data["physician"],

@@ -242,3 +242,16 @@ def test_a_saturday_has_no_working_hours_but_still_shows_a_visit_booked_on_it(cl
     assert column.note == "No hours on Saturdays"
     assert not any(cell.working for cell in column.cells)
     assert [b.appointment for b in column.blocks] == [visit]
+
+
+def test_a_90_minute_visit_across_the_clocks_going_back_lasts_90_real_minutes(client, frontdesk, physician):
+    from scheduling.forms import SlotForm
+
+    with on_clinic_day(datetime.date(2026, 10, 20)):
+        form = SlotForm({"physician": physician.pk, "starts_at": "2026-11-01T00:30", "minutes": "90"})
+        assert form.is_valid(), form.errors
+        slot = form.slot("follow_up")
+    # Same-zone subtraction is wall-clock in Python: compare the real instants.
+    assert slot.ends_at.astimezone(datetime.UTC) - slot.starts_at.astimezone(datetime.UTC) == datetime.timedelta(
+        minutes=90
+    )
