@@ -9,7 +9,7 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -83,8 +83,13 @@ class PGIC(models.IntegerChoices):
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def open(self) -> Self:
-        """Still to do, for procedures that count (voided ones are dropped)."""
-        return self.filter(status=FollowUpStatus.DUE, procedure__voided_at__isnull=True)
+        """Still to do, for procedures that count (voided ones are dropped).
+
+        Voided procedures are a short list read through their own index (an anti-join), so counting the open
+        follow-ups reads `follow_up_open_idx` alone instead of joining every procedure to check it.
+        """
+        voided = Procedure.objects.filter(pk=OuterRef("procedure_id"), voided_at__isnull=False)
+        return self.filter(~Exists(voided), status=FollowUpStatus.DUE)
 
     def with_details(self) -> Self:
         return self.select_related(
@@ -152,6 +157,9 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="follow_up_status_due_idx"),
             models.Index(fields=["procedure", "due_on"], name="follow_up_procedure_idx"),
+            # The worklist's: only the calls still to make (a few percent of the table) in the list's order, so
+            # counting them and finding a page of them read this index alone.
+            models.Index(fields=["due_on", "procedure", "id"], condition=Q(status="due"), name="follow_up_open_idx"),
         ]
 
     def __str__(self) -> str:

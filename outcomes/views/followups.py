@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from clinic.links import url_for_each
 from clinic.roles import permission_required, require
 from outcomes import questionnaires
 from outcomes.forms import FollowUpForm
@@ -23,12 +24,25 @@ from patients.models import Patient
 from procedures.models import ProcedureSite
 
 UPCOMING_DAYS = 7
+# Calls per page of a section: the overdue backlog of a large clinic runs to tens of thousands.
+PAGE_SIZE = 50
+WORKLIST_SECTIONS = (
+    ("today", "Due today", "No calls due today."),
+    ("overdue", "Overdue", "Nothing overdue."),
+    ("upcoming", "Upcoming", f"Nothing due in the next {UPCOMING_DAYS} days."),
+)
+# Oldest first, a day's calls in the order their procedures were logged: the order of the open calls' index
+# (`follow_up_open_idx`), so a page is read from the index alone.
+CALL_ORDER = ("due_on", "procedure_id", "pk")
 
 
 @dataclass(frozen=True)
 class Call:
     follow_up: FollowUp
     days: int  # due date minus today: negative when overdue
+    record_url: str = ""
+    not_reached_url: str = ""
+    procedure_url: str = ""
 
     @property
     def days_overdue(self) -> int:
@@ -40,6 +54,7 @@ class PatientCalls:
     """One patient's calls within a section: a patient with two procedures to ask about is one phone call."""
 
     patient: Patient
+    chart_url: str = ""
     calls: list[Call] = field(default_factory=list)
 
     @property
@@ -49,21 +64,71 @@ class PatientCalls:
 
 @dataclass
 class Section:
+    """One page of a section's calls, grouped by patient, and how many the whole section holds."""
+
     key: str
     title: str
     empty: str
+    count: int = 0  # calls in the whole section
+    number: int = 1  # the page shown
     groups: list[PatientCalls] = field(default_factory=list)
-    count: int = 0
-    _by_patient: dict[int, PatientCalls] = field(default_factory=dict, repr=False)
 
-    def add(self, call: Call) -> None:
-        """Rows arrive in call order; a patient's group sits where their first call falls."""
-        patient = call.follow_up.procedure.patient
-        if patient.pk not in self._by_patient:
-            self._by_patient[patient.pk] = PatientCalls(patient)
-            self.groups.append(self._by_patient[patient.pk])
-        self._by_patient[patient.pk].calls.append(call)
-        self.count += 1
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def shown(self) -> int:
+        """Calls on this page."""
+        return min(PAGE_SIZE, self.count - (self.number - 1) * PAGE_SIZE)
+
+
+def _in_section(key: str, today: datetime.date) -> Q:
+    return {
+        "today": Q(due_on=today),
+        "overdue": Q(due_on__lt=today),
+        "upcoming": Q(due_on__gt=today, due_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)),
+    }[key]
+
+
+def _page_number(text: str | None, pages: int) -> int:
+    """The page asked for, within the section's pages; the first for anything else."""
+    number = int(text) if text and text.isdigit() else 1
+    return min(max(1, number), pages)
+
+
+def _fill(sections: list[Section], today: datetime.date) -> None:
+    """Put each section's page of calls into patient groups: one query per section, two for all the details.
+
+    A page is read from the open calls' index alone, however deep into the backlog it is; then only its
+    rows are loaded. A patient's calls on one page are one group, which sits where their first call falls.
+    """
+    pages: dict[str, list[int]] = {}
+    for section in sections:
+        start = (section.number - 1) * PAGE_SIZE
+        in_order = FollowUp.objects.open().filter(_in_section(section.key, today)).order_by(*CALL_ORDER)
+        pages[section.key] = list(in_order.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    wanted = [pk for page in pages.values() for pk in page]
+    found = {follow_up.pk: follow_up for follow_up in _with_sites(FollowUp.objects.filter(pk__in=wanted))}
+    record, not_reached = url_for_each("outcomes:record"), url_for_each("outcomes:not_reached")
+    chart, procedure = url_for_each("patients:chart"), url_for_each("procedures:detail")
+    for section in sections:
+        groups: dict[int, PatientCalls] = {}
+        for pk in pages[section.key]:
+            follow_up = found[pk]
+            patient = follow_up.procedure.patient
+            group = groups.setdefault(patient.pk, PatientCalls(patient, chart(patient.pk)))
+            days = (follow_up.due_on - today).days
+            group.calls.append(Call(follow_up, days, record(pk), not_reached(pk), procedure(follow_up.procedure_id)))
+        section.groups = list(groups.values())
 
 
 def _tel(phone: str) -> str:
@@ -99,21 +164,31 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 
 @permission_required("outcomes.view_followup")
 def worklist(request: HttpRequest) -> HttpResponse:
+    """Due today, overdue (oldest first) and upcoming, a page of each; `?section=` pages through one."""
     today = timezone.localdate()
-    sections = {
-        "today": Section("today", "Due today", "No calls due today."),
-        "overdue": Section("overdue", "Overdue", "Nothing overdue."),
-        "upcoming": Section("upcoming", "Upcoming", f"Nothing due in the next {UPCOMING_DAYS} days."),
-    }
+    keys = [key for key, _title, _empty in WORKLIST_SECTIONS]
+    only = request.GET.get("section") if request.GET.get("section") in keys else None
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
-    follow_ups = _with_sites(FollowUp.objects.open().filter(due_on__lte=horizon)).order_by(
-        "due_on", "procedure__patient__last_name", "procedure__patient__first_name", "pk"
+    counts = (
+        FollowUp.objects.open()
+        .filter(due_on__lte=horizon)
+        .aggregate(**{key: Count("due_on", filter=_in_section(key, today)) for key in keys})
     )
-    for follow_up in follow_ups:
-        days = (follow_up.due_on - today).days
-        key = "overdue" if days < 0 else "today" if days == 0 else "upcoming"
-        sections[key].add(Call(follow_up, days))
-    context = {"sections": list(sections.values()), "today": today, "upcoming_days": UPCOMING_DAYS}
+    sections = [Section(key, title, empty, count=counts[key]) for key, title, empty in WORKLIST_SECTIONS]
+    shown = [section for section in sections if only in (None, section.key)]
+    for section in shown:
+        if section.key == only:
+            section.number = _page_number(request.GET.get("page"), section.num_pages)
+    _fill([section for section in shown if section.count], today)
+    context = {
+        "sections": shown,
+        "all_sections": sections,
+        "only": only,
+        "today": today,
+        "upcoming_days": UPCOMING_DAYS,
+        "page_size": PAGE_SIZE,
+        "can_record": request.user.has_perm("outcomes.change_followup"),
+    }
     return render(request, "outcomes/worklist.html", context)
 
 

@@ -1,6 +1,7 @@
 """The follow-up worklist: today's calls, the overdue ones oldest first, the next week's, each with a phone number."""
 
 import datetime
+import urllib.parse
 
 import pytest
 from django.urls import reverse
@@ -8,8 +9,10 @@ from django.utils import timezone
 
 from outcomes.models import FollowUp
 from outcomes.services import followup_record
+from outcomes.views import followups
 from procedures.services import procedure_void
 from tests import factories
+from tests.work import instances_built
 
 pytestmark = pytest.mark.django_db
 
@@ -126,19 +129,128 @@ def test_an_administrator_sees_the_list_without_the_buttons(client, administrato
     assert "Not reached" not in html
 
 
-def test_the_list_runs_the_same_queries_for_3_or_30_follow_ups(client, nurse, django_assert_max_num_queries):
-    def add(count: int, start: int) -> None:
-        for n in range(start, start + count):
-            procedure = esi(f"P{n}")
-            # Each ESI has three follow-ups; spread them over the three sections.
-            for label, days in (("2 weeks", -n - 1), ("6 weeks", 0), ("3 months", n % 7 + 1)):
-                place(procedure, days, label)
+def spread(count: int, start: int = 0) -> None:
+    """`count` ESIs whose three follow-ups fall one in each section."""
+    for n in range(start, start + count):
+        procedure = esi(f"P{n}")
+        for label, days in (("2 weeks", -n - 1), ("6 weeks", 0), ("3 months", n % 7 + 1)):
+            place(procedure, days, label)
 
+
+def test_the_list_runs_the_same_queries_for_3_or_30_follow_ups(client, nurse, django_assert_max_num_queries):
     client.force_login(nurse)
-    add(1, 0)
-    with django_assert_max_num_queries(8) as few:
+    spread(1)
+    with django_assert_max_num_queries(11) as few:
         assert client.get(URL).status_code == 200
-    add(9, 1)
+    spread(9, start=1)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert sum(section.count for section in response.context["sections"]) == 30
+
+
+def test_a_page_of_a_section_runs_no_more_queries_than_the_whole_list(client, nurse, django_assert_max_num_queries):
+    spread(4)
+    client.force_login(nurse)
+    with django_assert_max_num_queries(11):
+        assert client.get(URL, {"section": "overdue", "page": "2"}).status_code == 200
+
+
+# Paging: the page size is made small so that a few calls fill several pages.
+
+
+@pytest.fixture
+def page_of_three(monkeypatch):
+    monkeypatch.setattr(followups, "PAGE_SIZE", 3)
+
+
+def overdue_backlog(count: int, start: int = 0) -> list[FollowUp]:
+    """Overdue calls from `start` + 1 to `start` + `count` days late, one patient each."""
+    return [place(esi(f"Late{n:02d}"), -n - 1) for n in range(start, start + count)]
+
+
+def test_overdue_shows_the_oldest_page_with_the_count_and_a_link_to_the_next(client, nurse, page_of_three):
+    overdue_backlog(7)
+    place(esi("Ana"), 0)
+    client.force_login(nurse)
+    response = client.get(URL)
+    sections = {section.key: section for section in response.context["sections"]}
+    assert sections["overdue"].count == 7
+    assert listed(response)["overdue"] == [("Late06", -7), ("Late05", -6), ("Late04", -5)]
+    assert listed(response)["today"] == [("Ana", 0)]  # due today comes first, whatever the backlog
+    html = response.content.decode()
+    assert "The oldest 3 of 7 calls." in html
+    assert 'href="?section=overdue&amp;page=2"' in html
+
+
+def test_the_overdue_calls_are_paged_through_oldest_first(client, nurse, page_of_three):
+    overdue_backlog(7)
+    client.force_login(nurse)
+    pages = [client.get(URL, {"section": "overdue", "page": number}) for number in (1, 2, 3)]
+    assert [[days for _name, days in listed(page)["overdue"]] for page in pages] == [[-7, -6, -5], [-4, -3, -2], [-1]]
+    # A section's page shows that section alone, with every section's count to move to.
+    assert [section.key for section in pages[1].context["sections"]] == ["overdue"]
+    assert [(section.key, section.count) for section in pages[1].context["all_sections"]] == [
+        ("today", 0),
+        ("overdue", 7),
+        ("upcoming", 0),
+    ]
+    html = pages[1].content.decode()
+    assert "Page 2 of 3" in html
+    assert 'href="?section=overdue&amp;page=1"' in html
+    assert 'href="?section=overdue&amp;page=3"' in html
+
+
+def test_a_page_past_the_last_shows_the_last(client, nurse, page_of_three):
+    overdue_backlog(4)
+    client.force_login(nurse)
+    for asked in ("9", "0", "x"):
+        response = client.get(URL, {"section": "overdue", "page": asked})
+        assert response.status_code == 200
+    assert [days for _name, days in listed(client.get(URL, {"section": "overdue", "page": "9"}))["overdue"]] == [-1]
+
+
+def test_upcoming_calls_are_paged_too(client, nurse, page_of_three):
+    for n, name in enumerate(["Ana", "Bea", "Cruz", "Dora"]):
+        place(esi(name), n % 7 + 1)
+    client.force_login(nurse)
+    assert [name for name, _days in listed(client.get(URL))["upcoming"]] == ["Ana", "Bea", "Cruz"]
+    assert listed(client.get(URL, {"section": "upcoming", "page": "2"}))["upcoming"] == [("Dora", 4)]
+
+
+def test_recording_from_a_later_page_comes_back_to_that_page(client, nurse, page_of_three):
+    late = overdue_backlog(7)
+    client.force_login(nurse)
+    page = f"{URL}?section=overdue&page=2"
+    html = client.get(page).content.decode()
+    record = reverse("outcomes:record", args=[late[3].pk])
+    assert f'href="{record}?next={urllib.parse.quote(page)}"' in html
+    assert f'<input type="hidden" name="next" value="{page.replace("&", "&amp;")}">' in html
+    response = client.post(f"{record}?next={urllib.parse.quote(page)}", {"nrs": 3, "relief_pct": 60, "method": "phone"})
+    assert response.status_code == 302
+    assert response.url == page
+
+
+def test_a_patients_calls_on_one_page_are_one_group(client, nurse, page_of_three):
+    procedure = esi("Ana")
+    place(procedure, -3, "2 weeks")
+    place(procedure, -2, "6 weeks")
+    overdue_backlog(1, start=1)  # two days late, between Ana's two calls
+    client.force_login(nurse)
+    (overdue,) = [s for s in client.get(URL).context["sections"] if s.key == "overdue"]
+    assert [[call.follow_up.label for call in group.calls] for group in overdue.groups] == [
+        ["2 weeks", "6 weeks"],
+        ["2 weeks"],
+    ]
+
+
+def test_the_list_builds_a_pages_worth_of_rows_whatever_the_backlog(client, nurse, page_of_three):
+    client.force_login(nurse)
+    overdue_backlog(4)
+    with instances_built() as few:
+        client.get(URL)
+    overdue_backlog(20, start=4)
+    with instances_built() as many:
+        response = client.get(URL)
+    assert [section.count for section in response.context["sections"]] == [0, 24, 0]
+    assert many[FollowUp] == few[FollowUp] == 3
+    assert many.total == few.total
