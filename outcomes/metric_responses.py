@@ -7,7 +7,7 @@ Each table is one grouped query; the per-procedure values are correlated subquer
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import ExpressionWrapper
 
 from outcomes.filters import Criteria
@@ -29,7 +29,6 @@ from outcomes.scoring import MODERATE_PCT, NRS_POINTS, RESPONDER_PCT
 from procedures.exposure import Region
 from procedures.models import Procedure, ProcedureSite
 
-WINDOW_DAYS = (14, 42)
 REGION_LETTERS = {Region.CERVICOTHORACIC.value: ("C", "T"), Region.LUMBOSACRAL.value: ("L", "S")}
 FAMILY = "procedure_type__family"
 
@@ -56,21 +55,17 @@ def procedures_in(criteria: Criteria) -> QuerySet[Procedure]:
 
 
 def _with_response(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
-    window = FollowUp.objects.filter(
-        procedure=OuterRef("pk"), status=FollowUpStatus.DONE, days_after__range=WINDOW_DAYS
-    ).order_by()
-    best_relief = window.filter(relief_pct__isnull=False).order_by("-relief_pct").values("relief_pct")[:1]
-    best_nrs = window.filter(nrs__isnull=False).order_by("nrs").values("nrs")[:1]
+    # The kept best response (outcomes.models.ProcedureResponse): plain joined columns, not a subquery per row.
     return procedures.alias(
-        followed_up=Exists(window),
-        best_relief=Subquery(best_relief),
-        best_nrs=Subquery(best_nrs),
+        followed_up=F("outcome_response__procedure"),
+        best_relief=F("outcome_response__best_relief"),
+        best_nrs=F("outcome_response__best_nrs"),
     ).alias(nrs_drop=ExpressionWrapper(F("nrs_pre") - F("best_nrs"), output_field=IntegerField()))
 
 
 # Per group: how many had a 2–6 week follow-up, how many responded, and the NRS sums for the means.
 RESPONSE_COUNTS = {
-    "n": Count("pk", filter=Q(followed_up=True)),
+    "n": Count("pk", filter=Q(followed_up__isnull=False)),
     "relief50": Count("pk", filter=Q(best_relief__gte=RESPONDER_PCT)),
     "relief30": Count("pk", filter=Q(best_relief__gte=MODERATE_PCT)),
     "nrs_n": Count("pk", filter=Q(nrs_drop__isnull=False)),

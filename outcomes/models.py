@@ -204,3 +204,21 @@ class OutcomeRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcedureResponse(models.Model):
+    """A procedure's best response at its 2–6 week follow-ups (`scoring.RESPONSE_DAYS`): the highest relief
+    and the lowest NRS recorded. A row exists once one such follow-up is recorded.
+
+    Kept so the dashboard groups plain columns instead of re-reading every follow-up per procedure; written
+    only by `outcomes.services` (with each recorded follow-up, and rebuilt in bulk after a bulk load).
+    """
+
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.CASCADE, primary_key=True, related_name="outcome_response"
+    )
+    best_relief = models.PositiveSmallIntegerField(null=True, blank=True)
+    best_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Response to procedure {self.procedure_id}: relief {self.best_relief}, NRS {self.best_nrs}"

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 RESPONDER_PCT = 50  # ≥ 50% relief: substantial, a "responder" (IMMPACT, Dworkin, J Pain 2008)
 MODERATE_PCT = 30  # ≥ 30% relief: moderate (IMMPACT)
 NRS_POINTS = 2  # a 2-point fall in NRS is meaningful (Farrar, Pain 2001)
+# A procedure's response is read from its follow-ups this many days after it: the 2- and 6-week calls.
+RESPONSE_DAYS = (14, 42)
 
 SECTIONS = 10
 MAX_PER_SECTION = 5

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus
-from outcomes.scoring import disability_score
+from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse
+from outcomes.scoring import RESPONSE_DAYS, disability_score
 from procedures.models import Procedure
 
 
@@ -79,7 +79,42 @@ def followup_record(
     # When the patient was asked: now, unless a call made earlier is entered afterwards.
     follow_up.recorded_at = called_at or timezone.now()
     follow_up.save()
+    if RESPONSE_DAYS[0] <= follow_up.days_after <= RESPONSE_DAYS[1]:
+        procedure_response_refresh(follow_up.procedure_id)
     return follow_up
+
+
+def _responses(follow_ups: QuerySet[FollowUp]) -> QuerySet[FollowUp, dict[str, Any]]:
+    """Per procedure, the best relief and lowest NRS of its recorded 2–6 week follow-ups."""
+    return (
+        follow_ups.filter(status=FollowUpStatus.DONE, days_after__range=RESPONSE_DAYS)
+        .order_by()
+        .values("procedure_id")
+        .annotate(best_relief=Max("relief_pct"), best_nrs=Min("nrs"))
+    )
+
+
+def procedure_response_refresh(procedure_id: int) -> None:
+    """Rewrite one procedure's kept response from its follow-ups (inside the recording transaction)."""
+    ProcedureResponse.objects.filter(procedure_id=procedure_id).delete()
+    ProcedureResponse.objects.bulk_create(
+        ProcedureResponse(**row) for row in _responses(FollowUp.objects.filter(procedure_id=procedure_id))
+    )
+
+
+@transaction.atomic
+def procedure_responses_rebuild() -> int:
+    """Rewrite every kept response in one statement, after follow-ups were loaded in bulk; returns the count."""
+    ProcedureResponse.objects.all().delete()
+    # The same grouping as `_responses`, as one INSERT … SELECT: no rows pass through Python.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ProcedureResponse._meta.db_table} (procedure_id, best_relief, best_nrs) "
+            f"SELECT procedure_id, MAX(relief_pct), MIN(nrs) FROM {FollowUp._meta.db_table} "
+            "WHERE status = %s AND days_after BETWEEN %s AND %s GROUP BY procedure_id",
+            [FollowUpStatus.DONE.value, *RESPONSE_DAYS],
+        )
+    return ProcedureResponse.objects.count()
 
 
 @transaction.atomic
