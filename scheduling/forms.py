@@ -12,7 +12,7 @@ from clinic.roles import Role, staff_with
 from patients.models import Patient
 from procedures.models import ProcedureType, Side
 from scheduling import services
-from scheduling.models import DEFAULT_MINUTES, Appointment, Room, VisitType
+from scheduling.models import DEFAULT_MINUTES, MAX_VISIT_MINUTES, Appointment, Room, VisitType
 
 # Visits are booked ahead, or entered a little after the fact; a date outside this is a typing slip.
 BOOKABLE_BACK = datetime.timedelta(days=366)
@@ -45,7 +45,7 @@ class SlotForm(forms.Form):
         label="Length (minutes)",
         required=False,
         min_value=5,
-        max_value=480,
+        max_value=MAX_VISIT_MINUTES,
         help_text="Leave empty for the usual length of the visit type.",
     )
     confirm_hours = forms.BooleanField(required=False, label="Book anyway, outside working hours")

@@ -107,6 +107,9 @@ class VisitType(models.TextChoices):
 
 # Minutes a visit takes unless the front desk says otherwise.
 DEFAULT_MINUTES = {VisitType.NEW_CONSULT: 45, VisitType.FOLLOW_UP: 20, VisitType.PROCEDURE: 30}
+# The longest visit that can be booked (the booking form's limit, checked again by the booking service): a
+# visit still running at some moment started at most this long before it, which bounds every overlap search.
+MAX_VISIT_MINUTES = 480
 
 
 class Status(models.TextChoices):
@@ -153,8 +156,16 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         return self.exclude(status__in=FREEING_STATUSES)
 
     def overlapping(self, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Self:
-        # Half-open ranges: a visit ending at 09:30 and one starting at 09:30 do not overlap.
-        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        """Visits sharing some of [starts_at, ends_at).
+
+        Half-open ranges: a visit ending at 09:30 and one starting at 09:30 do not overlap. No visit is longer
+        than MAX_VISIT_MINUTES, so one still running at `starts_at` began after `starts_at - MAX_VISIT_MINUTES`:
+        with that lower bound the (physician | room | patient, starts_at) indexes read a day's visits, not
+        every visit since the clinic opened.
+        """
+        # In UTC: arithmetic on a time in the clinic's zone is wall-clock, an hour off across a clock change.
+        earliest = starts_at.astimezone(datetime.UTC) - datetime.timedelta(minutes=MAX_VISIT_MINUTES)
+        return self.filter(starts_at__gt=earliest, starts_at__lt=ends_at, ends_at__gt=starts_at)
 
     def on_day(self, day: datetime.date) -> Self:
         """Appointments starting on a clinic-calendar day (a DST day is 23 or 25 hours long)."""

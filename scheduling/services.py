@@ -17,6 +17,7 @@ from procedures.spine import LEVEL_ORDER
 from scheduling import booking_limits
 from scheduling.models import (
     FREEING_STATUSES,
+    MAX_VISIT_MINUTES,
     TRANSITIONS,
     Appointment,
     Room,
@@ -158,6 +159,9 @@ def _lock(patient: Patient, slot: Slot) -> None:
 
 def _save(appointment: Appointment, slot: Slot) -> None:
     """Save a booking or move whose locks (`_lock`) the caller already holds."""
+    if slot.ends_at.astimezone(datetime.UTC) - slot.starts_at > datetime.timedelta(minutes=MAX_VISIT_MINUTES):
+        # `conflicts` looks back only this far for a visit still running: a longer one would go unseen.
+        raise ValidationError(f"A visit lasts at most {MAX_VISIT_MINUTES} minutes; book a longer one as two.")
     problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
     if problems:
         raise ValidationError(problems)
