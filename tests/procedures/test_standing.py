@@ -159,3 +159,14 @@ def test_an_archived_patient_leaves_the_flags_page(clinic, client, nurse):
         client.force_login(nurse)
         listed = {patient.pk for patient, _rows in client.get(reverse("procedures:flags")).context["flagged"]}
         assert archived.pk not in listed
+
+
+def test_the_flags_page_shows_a_page_of_patients_at_a_time(clinic, client, nurse, monkeypatch):
+    monkeypatch.setattr("procedures.views.PAGE_SIZE", 2)
+    with on_clinic_day(DAY):
+        client.force_login(nurse)
+        first = client.get(reverse("procedures:flags"))
+        assert len(first.context["flagged"]) == 2
+        assert "Page 1 of" in first.content.decode()
+        second = client.get(reverse("procedures:flags"), {"page": 2}).context["flagged"]
+        assert {p.pk for p, _ in second}.isdisjoint({p.pk for p, _ in first.context["flagged"]})
