@@ -4,7 +4,7 @@ from typing import Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 from patients.search import digits, fold, search_terms
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+# How patients are listed (the model's ordering); the name index serves the first two.
+NAME_ORDER = ("last_name", "first_name", "date_of_birth")
 MIN_WEIGHT_KG = Decimal("0.5")
 MAX_WEIGHT_KG = Decimal("400")
 
@@ -44,14 +46,31 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(archived_at__isnull=True)
 
     def search(self, query: str) -> Self:
-        """Every term must match: name fragments in any order, MRN, phone digits or a birth date."""
+        """Every term must match: name fragments in any order, MRN, phone digits or a birth date.
+
+        A birth date matches exactly; the other terms match any part of the folded search key, which
+        PostgreSQL answers from a trigram index (patients migration 0002). The patient whose MRN is the
+        query comes first, the rest in name order.
+        """
         result = self
         for term in search_terms(query):
             if isinstance(term, datetime.date):
                 result = result.filter(date_of_birth=term)
             else:
                 result = result.filter(search_key__contains=term)
-        return result
+        return result.exact_mrn_first(query.strip())
+
+    def exact_mrn_first(self, mrn: str) -> Self:
+        """Order the patient with this MRN (as typed, or upper-cased) ahead of the name order.
+
+        The MRN is looked up first through its unique index: only when someone has it does the order need
+        more than the name index gives, so a broad search ("lo", "555") is never sorted in full.
+        """
+        variants = {mrn, mrn.upper()} - {""}
+        if not variants or not self.filter(mrn__in=variants).exists():
+            return self
+        first = Case(When(mrn__in=variants, then=Value(0)), default=Value(1))
+        return self.order_by(first, *NAME_ORDER)
 
     def same_person_as(self, *, first_name: str, last_name: str, date_of_birth: datetime.date) -> list["Patient"]:
         """Patients whose name and birth date match, ignoring case and accents."""
@@ -119,7 +138,7 @@ class Patient(models.Model):
     history = HistoricalRecords(excluded_fields=["search_key"])
 
     class Meta:
-        ordering = ["last_name", "first_name", "date_of_birth"]
+        ordering = list(NAME_ORDER)
         permissions = [("archive_patient", "Can archive and restore patients")]
         constraints = [
             models.UniqueConstraint(fields=["mrn"], name="patient_mrn_unique"),

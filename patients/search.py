@@ -1,7 +1,8 @@
 """Normalisation shared by the stored search key and the queries that read it.
 
 Both sides go through `fold()`, so "José Núñez", "jose nunez" and "NUNEZ, Jose" meet on
-SQLite and PostgreSQL alike without database extensions.
+SQLite and PostgreSQL alike without database extensions (PostgreSQL only adds pg_trgm to answer the
+match from an index: patients migration 0002).
 """
 
 import re

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from patients import extensions
@@ -20,10 +19,11 @@ DUPLICATE_MRN = "A patient with this MRN already exists."
 
 def next_mrn() -> str:
     """The next generated MRN: a 7-digit number one above the highest generated so far."""
-    # Fixed width, so the highest string is the highest number.
-    highest = Patient.objects.filter(mrn__regex=rf"^[1-9][0-9]{{{GENERATED_MRN_DIGITS - 1}}}$").aggregate(
-        highest=Max("mrn")
-    )["highest"]
+    # Fixed width, so the highest string is the highest number: read backwards along the MRN's unique index
+    # from the highest possible one, the first that is all digits is it (a regex alone read every MRN).
+    lowest, top = str(10 ** (GENERATED_MRN_DIGITS - 1)), "9" * GENERATED_MRN_DIGITS
+    generated = Patient.objects.filter(mrn__gte=lowest, mrn__lte=top, mrn__regex=rf"^[1-9][0-9]{{{len(top) - 1}}}$")
+    highest = generated.order_by("-mrn").values_list("mrn", flat=True).first()
     return str(int(highest) + 1) if highest else str(10 ** (GENERATED_MRN_DIGITS - 1) + 1)
 
 

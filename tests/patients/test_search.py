@@ -1,9 +1,13 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from patients import views
+from patients.models import Patient
 from tests import factories
+from tests.work import instances_built
 
 pytestmark = pytest.mark.django_db
 
@@ -74,15 +78,84 @@ def test_the_list_is_paginated(client, frontdesk):
     assert len(second.context["page"]) == 5
 
 
-def test_the_list_runs_the_same_number_of_queries_for_5_or_60_patients(
+def test_the_list_and_a_search_run_the_same_queries_for_5_or_60_patients(
     client, frontdesk, django_assert_max_num_queries
 ):
     client.force_login(frontdesk)
     for n in range(5):
         factories.patient(first_name=f"A{n}", payer=factories.payer())
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(7) as listing:
         client.get(reverse("patients:list"))
+    with django_assert_max_num_queries(8) as searching:  # and one to look the query up as an MRN
+        client.get(reverse("patients:list"), {"q": "lopez"})
     for n in range(55):
         factories.patient(first_name=f"B{n}", payer=factories.payer())
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(listing.captured_queries)):
+        client.get(reverse("patients:list"))
+    with django_assert_max_num_queries(len(searching.captured_queries)):
         client.get(reverse("patients:list"), {"q": "lopez"})
+
+
+def test_the_list_builds_one_page_of_patients_whatever_the_registry(client, frontdesk):
+    client.force_login(frontdesk)
+    for n in range(30):
+        factories.patient(first_name=f"A{n}")
+    with instances_built() as few:
+        client.get(reverse("patients:list"), {"q": "lopez"})
+    for n in range(30):
+        factories.patient(first_name=f"B{n}")
+    with instances_built() as many:
+        response = client.get(reverse("patients:list"), {"q": "lopez"})
+    assert response.context["page"].paginator.count == 60
+    assert many[Patient] == few[Patient] == 25
+
+
+def test_the_patient_whose_mrn_is_typed_comes_first(client, frontdesk):
+    factories.patient(first_name="Aaron", last_name="Abbott", mrn="MR-44110")
+    factories.patient(first_name="Zed", last_name="Zimmer", mrn="MR-4411")
+    client.force_login(frontdesk)
+    for typed in ("MR-4411", "mr-4411"):
+        assert [p.last_name for p in client.get(reverse("patients:list"), {"q": typed}).context["page"]] == [
+            "Zimmer",
+            "Abbott",
+        ]
+    # Without an exact MRN the order is by name.
+    assert [p.last_name for p in client.get(reverse("patients:list"), {"q": "mr-441"}).context["page"]] == [
+        "Abbott",
+        "Zimmer",
+    ]
+
+
+def test_a_birth_date_with_a_name_fragment_lists_only_that_birthday(client, frontdesk, jose, others):
+    client.force_login(frontdesk)
+    assert list(client.get(reverse("patients:list"), {"q": "nu 1958-07-14"}).context["page"]) == [
+        Patient.objects.get(last_name="Nunes"),
+        jose,
+    ]
+
+
+def test_past_the_count_limit_the_list_asks_to_narrow_the_search(client, frontdesk, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    for n in range(5):
+        factories.patient(first_name=f"Pat{n}", last_name="Many")
+    client.force_login(frontdesk)
+    response = client.get(reverse("patients:list"), {"q": "many"})
+    assert response.context["page"].paginator.capped
+    assert "More than 3 patients match “many”: add more of the name" in response.content.decode()
+    assert "More than 3 patients: search by name" in client.get(reverse("patients:list")).content.decode()
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    response = client.get(reverse("patients:list"), {"q": "many"})
+    assert not response.context["page"].paginator.capped
+    assert "5 patients matching “many”" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_on_postgresql_a_search_term_is_answered_from_the_trigram_index(jose):
+    sql, params = Patient.objects.search("nunez").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A test's few rows are cheaper read whole: leave the planner only the indexes that can answer the search.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "patient_search_trgm_idx" in plan
