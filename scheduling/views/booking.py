@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.roles import Role, has_role, permission_required, require
 from patients.models import Patient
-from scheduling import services
+from scheduling import calendar, services
 from scheduling.forms import BookingForm, SlotForm
 from scheduling.models import Appointment, Room, Status, VisitType, WaitlistEntry
 
@@ -192,12 +192,19 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
             problem = " ".join(error.messages)
     if getattr(request, "htmx", False):
         # The swapped row is the confirmation; a flash message would surface later on another page.
-        return render(request, "scheduling/_agenda_row.html", {"appointment": appointment, "problem": problem})
+        return render(request, "scheduling/_agenda_row.html", _agenda_row(appointment, problem))
     if problem:
         messages.error(request, problem)
     else:
         messages.success(request, f"{appointment.patient.full_name}: {appointment.get_status_display().lower()}.")
     return redirect(_next_url(request, appointment.get_absolute_url()))
+
+
+def _agenda_row(appointment: Appointment, problem: str = "") -> dict[str, Any]:
+    """The day's list row of one visit, as the status view swaps it in (its next step returns to the list)."""
+    (row,) = calendar.agenda_rows([appointment])
+    back = f"{reverse('scheduling:agenda')}?date={appointment.local_start:%Y-%m-%d}"
+    return {"row": row, "can_change": True, "back": back, "problem": problem}
 
 
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:

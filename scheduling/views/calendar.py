@@ -114,11 +114,16 @@ def agenda(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "all")
     show = show if show in calendar.AGENDA_FILTERS else "all"
     everyone = list(Appointment.objects.on_day(on).with_details().order_by("starts_at", "physician__last_name"))
+    shown = calendar.agenda_shown(everyone, show)
     context = {
         "day": on,
         "show": show,
-        "appointments": calendar.agenda_shown(everyone, show),
+        "appointments": shown,
+        "rows": calendar.agenda_rows(shown),
         "chips": calendar.agenda_chips(everyone, show),
+        # What each row's one-click step returns to: this list, as filtered.
+        "back": request.get_full_path(),
+        "can_change": request.user.has_perm("scheduling.change_appointment"),
         **_stepping(on, 1),
     }
     return render(request, "scheduling/agenda.html", context)

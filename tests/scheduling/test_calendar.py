@@ -4,22 +4,22 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.context_processors import PermWrapper
-from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.roles import Role
 from procedures.models import ProcedureType
-from scheduling.models import Room, TimeOff, VisitType, WorkingHours
+from scheduling.models import Appointment, Room, TimeOff, VisitType, WorkingHours
 from scheduling.services import Slot, appointment_book, appointment_cancel, appointment_set_status
 from tests import factories
 from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
+from tests.work import instances_built
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 10)  # a Tuesday
+NOON = datetime.time(12)
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -245,17 +245,16 @@ def test_the_check_in_button_posts_to_the_status_url_and_swaps_its_row(client, f
 
 
 @pytest.mark.parametrize(("steps", "button"), [(["checked_in"], "In room"), (["checked_in", "in_room"], "Complete")])
-def test_the_row_alone_renders_the_next_step_for_the_status_view(frontdesk, ibarra, steps, button):
+def test_the_row_alone_renders_the_next_step_for_the_status_view(client, frontdesk, ibarra, steps, button):
     visit = book(ibarra, at(DAY, 9))
-    for step in steps:
+    for step in steps[:-1]:
         appointment_set_status(appointment=visit, status=step)
-    request = RequestFactory().post(reverse("scheduling:status", args=[visit.pk]))
-    request.user = frontdesk
-    row = render_to_string(
-        "scheduling/_agenda_row.html", {"appointment": visit, "perms": PermWrapper(frontdesk)}, request
-    )
+    client.force_login(frontdesk)
+    status_url = reverse("scheduling:status", args=[visit.pk])
+    row = client.post(status_url, {"status": steps[-1]}, headers={"HX-Request": "true"}).content.decode()
     assert row.lstrip().startswith(f'<tr id="appt-{visit.pk}"')
     assert f">{button}</button>" in row
+    assert f'action="{status_url}" hx-post="{status_url}"' in row
     assert f'name="next" value="{reverse("scheduling:agenda")}?date={DAY}"' in row
 
 
@@ -324,3 +323,51 @@ def test_administrators_see_the_schedule_but_cannot_book_or_check_in(client, req
     agenda = client.get(reverse("scheduling:agenda"), {"date": DAY}).content.decode()
     assert ('class="cal-book"' in day) is can_act
     assert (">Check in</button>" in agenda) is can_act
+
+
+@pytest.mark.parametrize("name", ["scheduling:day", "scheduling:agenda"])
+def test_a_day_builds_that_days_visits_only_however_busy_the_other_days(
+    client, frontdesk, ibarra, zhou, suite, exam, name
+):
+    busy_day([ibarra, zhou], [suite, exam], 4)
+    url = f"{reverse(name)}?date={DAY}"
+    client.force_login(frontdesk)
+    with instances_built() as few:
+        client.get(url)
+    for days in (-7, -1, 1, 7):
+        for hour in (8, 9, 10):
+            book(ibarra, at(DAY + datetime.timedelta(days=days), hour), room=suite, name=f"Other{days}{hour}")
+    with instances_built() as many:
+        client.get(url)
+    assert many[Appointment] == few[Appointment] == 4
+    assert many.total == few.total
+
+
+# The day grid's cells as the template wrote them before `{% slot_cells %}` wrote them in Python.
+TEMPLATE_CELLS = Template(
+    "{% for cell in column.cells %}"
+    '<div class="cal-cell{% if not cell.working %} cal-off{% endif %}{% if cell.on_hour %} cal-hour{% endif %}" '
+    'style="grid-row: {{ cell.row }}">{% if can_book and column.pk and cell.bookable %}<a class="cal-book" '
+    "href=\"{% url 'scheduling:new' %}?{{ column.param }}={{ column.pk }}&amp;start={{ cell.start }}\" "
+    'aria-label="Book {{ cell.label }} {{ column.who }}">+ Book {{ cell.label }}</a>{% endif %}</div>'
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("by", ["physician", "room"])
+@pytest.mark.parametrize("can_book", [True, False])
+def test_the_slot_cells_tag_writes_what_the_template_wrote(client, frontdesk, ibarra, zhou, suite, by, can_book):
+    ibarra.last_name = "O'Brien & Co"  # words the HTML must escape
+    ibarra.save()
+    WorkingHours.objects.create(physician=ibarra, weekday=DAY.weekday(), starts=NOON.replace(hour=8), ends=NOON)
+    TimeOff.objects.create(physician=zhou, starts_on=DAY, ends_on=DAY)
+    book(ibarra, at(DAY, 9), 45, room=suite)
+    book(zhou, at(DAY, 6, 30), 20)  # before opening and in no room: widens the grid, adds a "No room" column
+    grid = day_page(client, frontdesk, by=by).context["grid"]
+    tag = Template("{% load schedule_grid %}{% slot_cells column can_book %}")
+    written = ""
+    for column in grid.columns:
+        context = {"column": column, "can_book": can_book}
+        written += tag.render(Context(context))
+        assert tag.render(Context(context)) == TEMPLATE_CELLS.render(Context(context))
+    assert ("Dr O&#x27;Brien &amp; Co" in written) is (can_book and by == "physician")
