@@ -65,3 +65,14 @@ test-dates: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Page timings at scale: an empty database is migrated and seeded first (seed_scale), then served by gunicorn
+# (2 workers, DEBUG=0) and timed; the table goes to docs/bench/<date>-<patients>.md. A tiny run, on SQLite too:
+#   make bench BENCH_PATIENTS=300 BENCH_REQUESTS=3 BENCH_DATABASE_URL=sqlite:////tmp/pinpoint-bench.sqlite3
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/pinpoint_bench
+BENCH_PATIENTS ?= 200000
+BENCH_REQUESTS ?= 50
+
+.PHONY: bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench --patients $(BENCH_PATIENTS) --requests $(BENCH_REQUESTS)
