@@ -8,10 +8,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from outcomes import rules
-from outcomes.responses import call_time, engine_rules, procedures_of, recorded_follow_ups, response_of, trajectory_of
+from outcomes.responses import (
+    call_time,
+    engine_rules,
+    procedures_of,
+    recorded_follow_ups,
+    response_of,
+    responses_of,
+    trajectory_of,
+)
 from outcomes.scoring import RESPONDER_PCT
 from patients.models import Patient
 from procedures.models import Intent, Procedure
+
+# Procedures whose response the chart lists and whose pain it draws; all are on the patient's responses page.
+CHART_RESPONSES = 10
 
 
 @dataclass(frozen=True)
@@ -74,18 +85,31 @@ def shown_verdicts(all_verdicts: list[rules.Verdict], families: set[str]) -> lis
     return [v for v in all_verdicts if families & {v.rule.target_family, v.rule.evidence_family}]
 
 
-def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    """The outcomes panel: pain trajectory, responses per procedure, candidacy lines; four queries."""
-    procedures = procedures_of(patient)
-    responses = [response_of(p) for p in procedures]
-    families = {r.family for r in responses}
-    judged = rules.evaluate(responses, engine_rules(), on=timezone.localdate())
+def responses_context(procedures: list[Procedure], *, recent: int | None = None) -> dict[str, Any]:
+    """The pain trajectory and a response row per procedure (loaded by `procedures_of`), newest row first.
+
+    `recent` is how many procedures these are when they are not all the patient's.
+    """
     path = trajectory_of(procedures)
     return {
-        "patient": patient,
         "trajectory": path,
         "data": path.as_data(),
-        "rows": [response_row(p, r) for p, r in reversed(list(zip(procedures, responses, strict=True)))],
-        "verdicts": shown_verdicts(judged, families) if families else [],
+        "rows": [response_row(p, response_of(p)) for p in reversed(procedures)],
         "responder_pct": RESPONDER_PCT,
+        "recent": recent,
+    }
+
+
+def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    """The outcomes panel: candidacy lines from the whole history, the trajectory and responses of the most recent
+    procedures; six queries, and a fixed number of rows loaded, whatever the history's length."""
+    responses = responses_of(patient)
+    recent = procedures_of(patient, last=CHART_RESPONSES)
+    families = {r.family for r in responses}
+    judged = rules.evaluate(responses, engine_rules(), on=timezone.localdate())
+    return {
+        "patient": patient,
+        **responses_context(recent, recent=len(recent) if len(responses) > len(recent) else None),
+        "response_count": len(responses),
+        "verdicts": shown_verdicts(judged, families) if families else [],
     }

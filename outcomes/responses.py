@@ -8,12 +8,15 @@ How a procedure becomes a `rules.Response`:
   because "still ongoing at the call" means ongoing on that day; ``lasted_days`` is ``relief_days`` (empty =
   ongoing). The engine derives best relief and sustained days from these, per rule threshold.
 
-Queries: `procedures_of` costs three (procedures with their type, sites, recorded follow-ups) whatever the
-history length, `engine_rules` one; the procedure-form advisor runs one, or four when a rule concerns the
-proposed family.
+Queries: `responses_of` costs two (the procedures, then their recorded calls) and builds no model instances,
+so the rules read a patient's whole history cheaply; `procedures_of` costs three (procedures with their type,
+sites, recorded follow-ups) and is what pages display, limited to the most recent with `last`. `engine_rules`
+costs one; the procedure-form advisor runs one, or three when a rule concerns the proposed family.
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,16 +30,39 @@ from procedures.exposure import Injection
 from procedures.models import Procedure
 
 
-def procedures_of(patient: Patient) -> list[Procedure]:
-    """The patient's procedures that count, oldest first, with sites and recorded follow-ups prefetched."""
+def procedures_of(patient: Patient, *, last: int | None = None) -> list[Procedure]:
+    """The patient's procedures that count, oldest first, with sites and recorded follow-ups prefetched; only the
+    `last` most recent when given."""
     recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE).order_by("recorded_at", "pk")
-    return list(
+    counting = (
         Procedure.objects.valid()
         .for_patient(patient)
         .select_related("procedure_type")
         .prefetch_related("sites", Prefetch("follow_ups", queryset=recorded, to_attr="recorded_follow_ups"))
-        .order_by("performed_at", "pk")
     )
+    if last is None:
+        return list(counting.order_by("performed_at", "pk"))
+    return list(reversed(counting.order_by("-performed_at", "-pk")[:last]))
+
+
+def responses_of(patient: Patient, *, families: Collection[str] | None = None) -> list[rules.Response]:
+    """Every procedure of the patient that counts (of these families, if given) as the engine reads it, oldest
+    first: two queries of plain values, whatever the length of the history."""
+    counting = Procedure.objects.valid().for_patient(patient)
+    if families is not None:
+        counting = counting.filter(procedure_type__family__in=families)
+    calls: dict[int, list[tuple[datetime.datetime, int | None, int | None]]] = defaultdict(list)
+    recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE, procedure__in=counting).order_by("recorded_at", "pk")
+    for procedure_id, recorded_at, due_on, relief_pct, relief_days in recorded.values_list(
+        "procedure_id", "recorded_at", "due_on", "relief_pct", "relief_days"
+    ):
+        calls[procedure_id].append((_call_time(recorded_at, due_on), relief_pct, relief_days))
+    return [
+        _response(pk, timezone.localdate(performed_at), family, intent, label, relief, calls[pk])
+        for pk, performed_at, family, intent, label, relief in counting.order_by("performed_at", "pk").values_list(
+            "pk", "performed_at", "procedure_type__family", "intent", "procedure_type__name", "relief_post_pct"
+        )
+    ]
 
 
 def recorded_follow_ups(procedure: Procedure) -> list[FollowUp]:
@@ -45,26 +71,51 @@ def recorded_follow_ups(procedure: Procedure) -> list[FollowUp]:
     return found
 
 
+def _call_time(recorded_at: datetime.datetime | None, due_on: datetime.date) -> datetime.datetime:
+    if recorded_at is not None:
+        return recorded_at
+    return timezone.make_aware(datetime.datetime.combine(due_on, datetime.time(12, 0)))
+
+
 def call_time(follow_up: FollowUp) -> datetime.datetime:
-    if follow_up.recorded_at is not None:
-        return follow_up.recorded_at
-    return timezone.make_aware(datetime.datetime.combine(follow_up.due_on, datetime.time(12, 0)))
+    return _call_time(follow_up.recorded_at, follow_up.due_on)
+
+
+def _response(
+    procedure_id: int,
+    performed_on: datetime.date,
+    family: str,
+    intent: str,
+    label: str,
+    immediate_relief_pct: int | None,
+    calls: Iterable[tuple[datetime.datetime, int | None, int | None]],
+) -> rules.Response:
+    """`calls` are the recorded follow-ups in call order: (call time, relief %, relief lasted days)."""
+    return rules.Response(
+        procedure_id=procedure_id,
+        on=performed_on,
+        family=family,
+        intent=intent,
+        label=label,
+        immediate_relief_pct=immediate_relief_pct,
+        points=tuple(
+            rules.Point(max(0, (timezone.localdate(at) - performed_on).days), relief_pct, relief_days)
+            for at, relief_pct, relief_days in calls
+            if relief_pct is not None
+        ),
+    )
 
 
 def response_of(procedure: Procedure) -> rules.Response:
-    performed_on = procedure.performed_on
-    return rules.Response(
-        procedure_id=procedure.pk,
-        on=performed_on,
-        family=procedure.procedure_type.family,
-        intent=procedure.intent,
-        label=procedure.procedure_type.name,
-        immediate_relief_pct=procedure.relief_post_pct,
-        points=tuple(
-            rules.Point(max(0, (timezone.localdate(call_time(f)) - performed_on).days), f.relief_pct, f.relief_days)
-            for f in recorded_follow_ups(procedure)
-            if f.relief_pct is not None
-        ),
+    """One procedure loaded by `procedures_of` as the engine reads it (`responses_of` reads many without loading)."""
+    return _response(
+        procedure.pk,
+        procedure.performed_on,
+        procedure.procedure_type.family,
+        procedure.intent,
+        procedure.procedure_type.name,
+        procedure.relief_post_pct,
+        [(call_time(f), f.relief_pct, f.relief_days) for f in recorded_follow_ups(procedure)],
     )
 
 
@@ -90,7 +141,7 @@ def engine_rules() -> list[rules.OutcomeRule]:
 
 def verdicts(patient: Patient, *, on: datetime.date | None = None) -> list[rules.Verdict]:
     """Every active rule judged on the patient's documented responses (as of `on`; default everything)."""
-    return rules.evaluate([response_of(p) for p in procedures_of(patient)], engine_rules(), on=on)
+    return rules.evaluate(responses_of(patient), engine_rules(), on=on)
 
 
 def advise(patient: Patient, proposal: Injection) -> list[str]:
@@ -98,8 +149,10 @@ def advise(patient: Patient, proposal: Injection) -> list[str]:
     concerned = [rule for rule in engine_rules() if rule.target_family == proposal.family]
     if not concerned:
         return []
+    # Only the families the concerned rules read: their evidence, and the proposal's own (done before?).
+    families = {rule.evidence_family for rule in concerned} | {proposal.family}
     found = rules.advise(
-        [response_of(p) for p in procedures_of(patient)],
+        responses_of(patient, families=families),
         concerned,
         family=proposal.family,
         intent=proposal.intent,

@@ -164,6 +164,8 @@ class Patient(models.Model):
             models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             models.Index(fields=["archived_at"], name="patient_archived_idx"),
+            # The home page's "recently registered": read backwards from the newest.
+            models.Index(fields=["created_at"], name="patient_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,17 +6,20 @@ from django.utils import timezone
 from patients.models import Patient
 from scheduling.models import Appointment
 
-PAST_SHOWN = 10
+# Upcoming and past visits the chart lists; the patient's visits page has them all.
+SHOWN = 10
 
 
 def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    """The chart's appointments: upcoming ones, then the latest past ones; two queries."""
+    """The chart's appointments: the next ones, then the latest past ones; two queries, ten of each at most."""
     now = timezone.now()
     visits = Appointment.objects.filter(patient=patient).select_related("physician", "procedure_type")
-    upcoming = list(visits.filter(ends_at__gte=now).order_by("starts_at"))
-    past = list(visits.filter(ends_at__lt=now).order_by("-starts_at")[:PAST_SHOWN])
+    # One more than shown says whether there are more, without counting them.
+    upcoming = list(visits.filter(ends_at__gte=now).order_by("starts_at")[: SHOWN + 1])
+    past = list(visits.filter(ends_at__lt=now).order_by("-starts_at")[: SHOWN + 1])
     return {
         "patient": patient,
-        "groups": [("Upcoming", upcoming), ("Past", past)],
+        "groups": [("Upcoming", upcoming[:SHOWN]), ("Past", past[:SHOWN])],
+        "more": len(upcoming) > SHOWN or len(past) > SHOWN,
         "can_book": request.user.has_perm("scheduling.add_appointment") and not patient.is_archived,
     }

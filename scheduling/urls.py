@@ -8,6 +8,7 @@ urlpatterns = [
     path("", calendar.day, name="day"),
     path("week/", calendar.week, name="week"),
     path("list/", calendar.agenda, name="agenda"),
+    path("patient/<int:patient_id>/", calendar.patient_visits, name="patient_visits"),
     path("new/", booking.book, name="new"),
     path("patients/", booking.patient_search, name="patient_search"),
     path("check/", checks.limit_check, name="check"),

@@ -1,4 +1,4 @@
-"""The front desk's schedule: the day grid, one physician's or room's week, and the day's list.
+"""The front desk's schedule: the day grid, one physician's or room's week, the day's list, and a patient's visits.
 
 Each page runs a fixed handful of queries whatever the number of visits: the visits in one query with
 their patient, physician, room and planned procedure, then one each for physicians, rooms, working
@@ -10,13 +10,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from clinic.roles import Role, permission_required, staff_with
+from patients.models import Patient
 from scheduling import calendar
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
+
+VISITS_PAGE = 50
 
 
 def _physicians() -> list[User]:
@@ -127,3 +131,12 @@ def agenda(request: HttpRequest) -> HttpResponse:
         **_stepping(on, 1),
     }
     return render(request, "scheduling/agenda.html", context)
+
+
+@permission_required("scheduling.view_appointment")
+def patient_visits(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Every visit of one patient, cancelled ones included, latest first: the chart lists the nearest."""
+    patient = get_object_or_404(Patient, pk=patient_id)
+    visits = Appointment.objects.filter(patient=patient).select_related("physician", "procedure_type")
+    page = Paginator(visits.order_by("-starts_at", "-pk"), VISITS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "scheduling/patient_visits.html", {"patient": patient, "page": page})

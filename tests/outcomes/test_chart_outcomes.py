@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from outcomes import responses
 from outcomes.models import FollowUp
-from outcomes.panels import chart_panel_context
+from outcomes.panels import CHART_RESPONSES, chart_panel_context
 from outcomes.services import followup_record
 from procedures.services import procedure_void
 from tests import factories
+from tests.work import instances_built
 
 pytestmark = pytest.mark.django_db
 
@@ -212,18 +213,79 @@ def history(patient, count: int, start: int = 0) -> None:
             record(procedure, "2 weeks", relief=60, nrs=3)
 
 
-def test_the_panel_runs_four_queries_whatever_the_history_length(rf, physician, django_assert_num_queries):
+def test_the_panel_runs_six_queries_and_shows_the_latest_procedures_whatever_the_history_length(
+    rf, physician, django_assert_num_queries
+):
     patient = factories.patient()
     request = rf.get("/")
     request.user = physician
     history(patient, 2)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         few = chart_panel_context(request, patient)
     history(patient, 13, start=2)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         many = chart_panel_context(request, patient)
-    assert (len(few["rows"]), len(many["rows"])) == (2, 15)
-    assert len(many["data"]["markers"]) == 15
+    assert (len(few["rows"]), len(many["rows"])) == (2, CHART_RESPONSES)
+    assert (few["recent"], many["recent"], many["response_count"]) == (None, CHART_RESPONSES, 15)
+    # The latest first; the oldest (history(…) goes back 15 days a procedure) are left to the responses page.
+    assert [row.procedure.performed_on for row in many["rows"]] == [ago(20 + 15 * n) for n in range(CHART_RESPONSES)]
+    assert len(many["data"]["markers"]) == CHART_RESPONSES
+
+
+def test_the_panel_builds_the_same_rows_for_a_long_history_as_for_a_short_one(rf, physician):
+    patient = factories.patient()
+    request = rf.get("/")
+    request.user = physician
+    history(patient, CHART_RESPONSES)
+    with instances_built() as few:
+        chart_panel_context(request, patient)
+    history(patient, 10, start=CHART_RESPONSES)
+    with instances_built() as many:
+        context = chart_panel_context(request, patient)
+    assert many.by_model == few.by_model
+    assert context["response_count"] == 2 * CHART_RESPONSES
+
+
+def test_the_rules_still_read_the_whole_history(client, physician):
+    """Two qualifying blocks long before the last ten procedures still make an RFA candidate."""
+    patient = factories.patient()
+    block(patient, 400, 85)
+    block(patient, 380, 90)
+    for n in range(CHART_RESPONSES):
+        esi(patient, 300 - 20 * n)
+    client.force_login(physician)
+    context = panel(client, patient)
+    assert "MBB" not in " ".join(row.label for row in context["rows"])
+    assert "RFA candidate: yes" in " ".join(f"{v.headline}: {v.answer}" for v in context["verdicts"])
+
+
+def test_the_chart_links_to_every_response_and_the_whole_trajectory(client, physician):
+    patient = factories.patient()
+    history(patient, CHART_RESPONSES + 2)
+    client.force_login(physician)
+    chart = client.get(patient.get_absolute_url()).content.decode()
+    page_url = reverse("outcomes:patient_responses", args=[patient.pk])
+    assert f'href="{page_url}">All {CHART_RESPONSES + 2} responses and the whole pain trajectory</a>' in chart
+    assert f"the last {CHART_RESPONSES} procedures" in chart
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert len(page.context["panel"]["rows"]) == CHART_RESPONSES + 2
+    assert len(page.context["panel"]["data"]["markers"]) == CHART_RESPONSES + 2
+    assert "the last" not in page.content.decode()
+
+
+def test_a_short_history_has_no_link_to_more(client, physician):
+    patient = factories.patient()
+    history(patient, 2)
+    client.force_login(physician)
+    assert "responses and the whole pain trajectory" not in client.get(patient.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(("user", "status"), [("frontdesk", 403), ("nurse", 200), ("administrator", 200)])
+def test_the_responses_page_is_for_those_who_see_outcomes(client, request, user, status):
+    patient = factories.patient()
+    client.force_login(request.getfixturevalue(user))
+    assert client.get(reverse("outcomes:patient_responses", args=[patient.pk])).status_code == status
 
 
 def test_the_chart_page_does_not_grow_with_the_history(client, physician, django_assert_max_num_queries):
@@ -233,8 +295,14 @@ def test_the_chart_page_does_not_grow_with_the_history(client, physician, django
     with django_assert_max_num_queries(40) as few:
         client.get(patient.get_absolute_url())
     history(patient, 13, start=2)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(few.captured_queries)), instances_built() as recent:
         client.get(patient.get_absolute_url())
+    # Older than any limit's look-back: the steroid panel only counts them, the outcomes panel reads them as values.
+    for n in range(5):
+        esi(patient, 4 * 366 + 30 * n)
+    with instances_built() as longer:
+        client.get(patient.get_absolute_url())
+    assert longer.by_model == recent.by_model
 
 
 # Advice in the procedure form's live check (warnings, never a block)
