@@ -15,6 +15,7 @@ from outcomes.panels import CHART_RESPONSES, chart_panel_context
 from outcomes.services import followup_record
 from procedures.services import procedure_void
 from tests import factories
+from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
 from tests.work import instances_built
 
 pytestmark = pytest.mark.django_db
@@ -281,11 +282,12 @@ def test_a_short_history_has_no_link_to_more(client, physician):
     assert "responses and the whole pain trajectory" not in client.get(patient.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize(("user", "status"), [("frontdesk", 403), ("nurse", 200), ("administrator", 200)])
-def test_the_responses_page_is_for_those_who_see_outcomes(client, request, user, status):
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_the_responses_page_answers_every_role_as_the_outcomes_panel_does(client, request, role_index):
     patient = factories.patient()
-    client.force_login(request.getfixturevalue(user))
-    assert client.get(reverse("outcomes:patient_responses", args=[patient.pk])).status_code == status
+    login_as(client, request, ROLES[role_index])
+    page = client.get(reverse("outcomes:patient_responses", args=[patient.pk]))
+    check(page, [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK][role_index])
 
 
 def test_the_chart_page_does_not_grow_with_the_history(client, physician, django_assert_max_num_queries):

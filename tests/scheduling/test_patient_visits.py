@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from scheduling.panels import SHOWN
 from tests import factories
+from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
 from tests.scheduling.helpers import at, book, weekday_hours
 from tests.work import instances_built
 
@@ -90,3 +91,10 @@ def test_the_visits_page_runs_the_same_queries_for_a_few_visits_or_many(
     visits(patient, clinic, 30, start=2, ahead=True)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_the_visits_page_answers_every_role_as_the_schedule_does(client, request, patient, role_index):
+    login_as(client, request, ROLES[role_index])
+    page = client.get(reverse("scheduling:patient_visits", args=[patient.pk]))
+    check(page, [LOGIN, FORBIDDEN, OK, OK, OK, OK][role_index])
