@@ -28,8 +28,10 @@ from demo.history import Catalog, PatientFacts, PatientPlan, Planner, load_guard
 from demo.progress import Progress, Stream
 from demo.rows import PATIENT, TABLES, Context, Emitter, Interval
 from outcomes.models import FollowUp, FollowUpInterval
+from outcomes.services import procedure_responses_rebuild
 from patients.models import Patient
 from patients.services import GENERATED_MRN_DIGITS
+from procedures import standing
 from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSite, ProcedureType
 from scheduling.models import Appointment, WaitlistEntry
 
@@ -151,6 +153,11 @@ def seed_scale(*, patients: int, seed: int, stream: Stream, progress: bool = Tru
             writer.close()
         reset_sequences([t.model for t in TABLES])
         mark = phase("indexes and constraints", mark)
+        # What the services keep beside the records, rebuilt once for the bulk-loaded rows.
+        procedure_responses_rebuild()
+        mark = phase("kept follow-up responses", mark)
+        standing.refresh_all(today)
+        mark = phase("standing limits", mark)
     # A freshly loaded table has no visibility map yet; vacuum, as autovacuum would, so index-only scans work.
     # (Not possible inside a caller's transaction, as in tests.)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:

@@ -199,3 +199,23 @@ def test_ids_grow_with_time_as_they_do_in_production(scale):
 def test_site_rows_name_a_level_or_a_named_site(scale):
     assert not ProcedureSite.objects.filter(level="", named_site="").exists()
     assert ProcedureSite.objects.exclude(named_site="").exists()
+
+
+def test_what_the_services_keep_beside_the_records_is_built_for_the_seeded_rows(scale):
+    from django.db.models import Max, Min
+
+    from outcomes.models import FollowUp, FollowUpStatus, ProcedureResponse
+    from procedures import limits, standing
+
+    responses = set(
+        FollowUp.objects.filter(status=FollowUpStatus.DONE, days_after__range=(14, 42))
+        .order_by()
+        .values("procedure_id")
+        .annotate(relief=Max("relief_pct"), low=Min("nrs"))
+        .values_list("procedure_id", "relief", "low")
+    )
+    assert responses
+    assert set(ProcedureResponse.objects.values_list("procedure_id", "best_relief", "best_nrs")) == responses
+    flagged = {e.patient.pk for e in limits.all_flags()}
+    assert flagged
+    assert set(standing.flagged_rows().values_list("patient_id", flat=True)) == flagged
