@@ -82,8 +82,9 @@ class ProcedureForm(forms.ModelForm[Procedure]):
             "diagnoses": forms.TextInput(attrs={"list": "icd10-common", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, checking: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.checking = checking
         self.fields["performed_by"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
         self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
@@ -92,13 +93,24 @@ class ProcedureForm(forms.ModelForm[Procedure]):
         self.fields["contrast_agent"].empty_label = "None"  # type: ignore[attr-defined]
         for name in ("nrs_pre", "nrs_post", "relief_post_pct"):
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
-        if self.instance.pk is None:
+        if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("performed_at", timezone.localtime().replace(second=0, microsecond=0))
             if has_role(user, Role.PHYSICIAN):
                 self.initial.setdefault("performed_by", user.pk)
         else:
             self.initial["complications"] = [c for c in self.instance.complications.split(",") if c]
             self.initial["override_reason"] = self.instance.override_reason
+
+    def _post_clean(self) -> None:
+        """Model validation, except for the live check (`checking`), which reads the entry and saves nothing.
+
+        Model validation asks the database one `SELECT 1` per check constraint and one per foreign key: nine
+        queries on every keystroke the live check answers. It adds nothing the check reads: the fields the limits
+        count from are validated by their form fields, and the record's own constraints (pain 0–10, doses and
+        volumes positive, …) are still validated, with their messages, when the entry is saved.
+        """
+        if not self.checking:
+            super()._post_clean()  # type: ignore[misc]  # Django's model-validation hook; django-stubs omit it
 
     def clean_performed_at(self) -> datetime.datetime:
         performed_at: datetime.datetime = self.cleaned_data["performed_at"]
@@ -279,10 +291,12 @@ class ProcedureEntry:
         instance: Procedure | None = None,
         initial: dict[str, Any] | None = None,
         initial_sites: list[dict[str, str]] | None = None,
+        checking: bool = False,
     ) -> None:
+        """`checking`: for the live limit check, which saves nothing (see `ProcedureForm._post_clean`)."""
         self.patient = patient
         self.instance = instance
-        self.form = ProcedureForm(data, instance=instance, user=user, initial=initial)
+        self.form = ProcedureForm(data, instance=instance, user=user, initial=initial, checking=checking)
         site_initial, med_initial = self._initial_parts(instance)
         site_initial = site_initial or initial_sites or []
         drugs = Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST)

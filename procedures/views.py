@@ -142,7 +142,7 @@ def procedure_check(request: HttpRequest) -> HttpResponse:
     instance = None
     if request.POST.get("procedure", "").isdigit():
         instance = _get_procedure(request, int(request.POST["procedure"]), "procedures.change_procedure")
-    entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance)  # type: ignore[arg-type]
+    entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance, checking=True)  # type: ignore[arg-type]
     entry.is_valid()
     check, advice = _check(entry)
     return render(request, "procedures/_check.html", {"entry": entry, "check": check, "advice": advice})

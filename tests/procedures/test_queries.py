@@ -3,10 +3,14 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from procedures.models import Procedure
 from tests import factories
+from tests.work import instances_built
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +42,7 @@ def test_a_patients_pages_do_not_grow_with_their_history(client, physician, djan
     url = patient.get_absolute_url() if page == "chart" else reverse("procedures:patient_list", args=[patient.pk])
     client.force_login(physician)
     esis(patient, 2)
-    few = queries_for(client, django_assert_max_num_queries, url, 20)
+    few = queries_for(client, django_assert_max_num_queries, url, 21)
     esis(patient, 18, start=2)
     queries_for(client, django_assert_max_num_queries, url, few)
 
@@ -68,9 +72,40 @@ def test_the_live_check_does_not_grow_with_the_history(client, physician, django
         "site-0-side": "midline",
     }
     esis(patient, 1)
-    # Form validation checks each database constraint with a tiny query: a fixed cost.
-    with django_assert_max_num_queries(40) as few:
+    # No model validation in the live check: it saves nothing, and saving validates (test_logging).
+    with django_assert_max_num_queries(15) as few:
         client.post(reverse("procedures:check"), data)
     esis(patient, 12, start=1)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.post(reverse("procedures:check"), data)
+
+
+def test_the_live_check_leaves_model_validation_to_saving_which_still_refuses(client, physician):
+    """A negative fluoroscopy time breaks a database constraint that no form field checks: the live check
+    (which saves nothing) runs without asking the database about it, and saving is refused as before."""
+    patient = factories.patient()
+    data = factories.esi_entry(patient, physician, fluoro_time_s="-3")
+    client.force_login(physician)
+    with CaptureQueriesContext(connection) as live:
+        response = client.post(reverse("procedures:check"), data)
+    assert response.context["check"] is not None
+    assert not [query for query in live.captured_queries if '"_check"' in query["sql"]]
+    saved = client.post(f"{reverse('procedures:new')}?patient={patient.pk}", data)
+    assert saved.status_code == 200
+    assert "procedure_fluoro_time_nonneg" in " ".join(saved.context["entry"].form.non_field_errors())
+    assert not Procedure.objects.exists()
+
+
+def test_the_live_check_builds_the_same_rows_whatever_the_history_before_the_look_back(client, physician):
+    patient = factories.patient()
+    data = factories.esi_entry(patient, physician)
+    client.force_login(physician)
+    esis(patient, 3)
+    with instances_built() as few:
+        client.post(reverse("procedures:check"), data)
+    for n in range(8):  # older than any limit's look-back (36 months)
+        day = timezone.localdate() - datetime.timedelta(days=4 * 366 + 20 * n)
+        factories.procedure(patient, on=day, override_reason="Demonstration of a long history")
+    with instances_built() as many:
+        client.post(reverse("procedures:check"), data)
+    assert many.by_model == few.by_model
