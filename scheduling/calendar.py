@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from clinic.links import url_for_each
@@ -54,9 +54,12 @@ def clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def minute_of(moment: datetime.datetime, day: datetime.date) -> int:
-    """Wall-clock minutes since the start of `day`; a moment on another day clamps to its edge."""
-    local = timezone.localtime(moment)
+def minute_of(moment: datetime.datetime, day: datetime.date, zone: datetime.tzinfo | None = None) -> int:
+    """Wall-clock minutes since the start of `day`; a moment on another day clamps to its edge.
+
+    `zone` is the clinic's (the current time zone), passed by callers placing many visits to look it up once.
+    """
+    local = timezone.localtime(moment, zone)
     if local.date() != day:
         return MIDNIGHT if local.date() > day else 0
     return local.hour * 60 + local.minute
@@ -161,17 +164,19 @@ def place(visits: Sequence[Appointment], day: datetime.date, first: int) -> tupl
     sit side by side rather than hide one another."""
     blocks: list[Block] = []
     lane_ends: list[int] = []  # the row index from which each lane is free again
-    detail = url_for_each("scheduling:detail")
+    detail, zone = url_for_each("scheduling:detail"), timezone.get_current_timezone()
     for visit in sorted(visits, key=lambda a: a.starts_at):
-        start = (minute_of(visit.starts_at, day) - first) // SLOT_MINUTES
-        end = max(start + 1, -(-(minute_of(visit.ends_at, day) - first) // SLOT_MINUTES))
+        starts, ends = timezone.localtime(visit.starts_at, zone), timezone.localtime(visit.ends_at, zone)
+        start = (minute_of(starts, day, zone) - first) // SLOT_MINUTES
+        end = max(start + 1, -(-(minute_of(ends, day, zone) - first) // SLOT_MINUTES))
         lane = next((i for i, free_from in enumerate(lane_ends) if free_from <= start), len(lane_ends))
         if lane == len(lane_ends):
             lane_ends.append(end)
         else:
             lane_ends[lane] = end
-        times = f"{visit.local_start:%H:%M}", f"{visit.local_end:%H:%M}"
-        blocks.append(Block(visit, start + 1, end - start, lane + 1, detail(visit.pk), *times))
+        blocks.append(
+            Block(visit, start + 1, end - start, lane + 1, detail(visit.pk), f"{starts:%H:%M}", f"{ends:%H:%M}")
+        )
     return blocks, max(1, len(lane_ends))
 
 
@@ -184,10 +189,10 @@ class DayGrid:
 
     @classmethod
     def spanning(cls, day: datetime.date, visits: Iterable[Appointment]) -> "DayGrid":
-        first, last = OPENS, CLOSES
+        first, last, zone = OPENS, CLOSES, timezone.get_current_timezone()
         for visit in visits:
-            first = min(first, minute_of(visit.starts_at, day) // 60 * 60)
-            last = max(last, -(-minute_of(visit.ends_at, day) // 60) * 60)
+            first = min(first, minute_of(visit.starts_at, day, zone) // 60 * 60)
+            last = max(last, -(-minute_of(visit.ends_at, day, zone) // 60) * 60)
         return cls(day, first, min(last, MIDNIGHT))
 
     @property
@@ -342,10 +347,12 @@ def agenda_rows(visits: Iterable[Appointment]) -> list[AgendaRow]:
     return [AgendaRow(visit, detail(visit.pk), chart(visit.patient_id), status(visit.pk)) for visit in visits]
 
 
-def agenda_shown(visits: Iterable[Appointment], show: str) -> list[Appointment]:
+def agenda_filter(show: str) -> Q:
+    """The visits a chip shows, as a query condition (every visit for "all")."""
     statuses = AGENDA_FILTERS[show][1]
-    return [v for v in visits if statuses is None or v.status in statuses]
+    return Q() if statuses is None else Q(status__in=statuses)
 
 
-def agenda_chips(visits: Sequence[Appointment], show: str) -> list[Chip]:
-    return [Chip(key, label, len(agenda_shown(visits, key)), key == show) for key, (label, _) in AGENDA_FILTERS.items()]
+def agenda_chips(counts: dict[str, int], show: str) -> list[Chip]:
+    """The chips with their counts (`counts`: chip key -> visits that day, as the view counts them)."""
+    return [Chip(key, label, counts[key], key == show) for key, (label, _) in AGENDA_FILTERS.items()]

@@ -176,6 +176,11 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def with_details(self) -> Self:
         return self.select_related("patient", "physician", "room", "procedure_type")
 
+    def with_shared_details(self) -> Self:
+        """`with_details` for a day's hundreds of visits: its few physicians, rooms and planned procedures are
+        read once each (three small queries) and shared by their visits, instead of rebuilt on every row."""
+        return self.select_related("patient").prefetch_related("physician", "room", "procedure_type")
+
 
 class Appointment(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")

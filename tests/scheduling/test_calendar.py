@@ -12,7 +12,9 @@ from clinic.roles import Role
 from procedures.models import ProcedureType
 from scheduling.models import Appointment, Room, TimeOff, VisitType, WorkingHours
 from scheduling.services import Slot, appointment_book, appointment_cancel, appointment_set_status
+from scheduling.views import calendar as calendar_views
 from tests import factories
+from tests.clock import on_clinic_day
 from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
 from tests.work import instances_built
 
@@ -273,12 +275,14 @@ def busy_day(physicians, rooms, count, start=0):
 @pytest.mark.parametrize(
     "params",
     # The visits, then physicians, rooms, working hours and time off as each page needs them, one query each,
-    # on top of five for the request: session, user, two for its permissions, its roles for the menu.
+    # on top of five for the request: session, user, two for its permissions, its roles for the menu. The day
+    # grid and the list read their visits' physicians, rooms and planned procedures in three more (once each,
+    # not per visit); the list counts its chips in one and its pages in another.
     [
-        {"by": "physician", "ceiling": 9},
-        {"by": "room", "ceiling": 7},
+        {"by": "physician", "ceiling": 12},
+        {"by": "room", "ceiling": 10},
         {"page": "week", "ceiling": 10},
-        {"page": "agenda", "ceiling": 6},
+        {"page": "agenda", "ceiling": 11},
     ],
     ids=["day", "day-by-room", "week", "list"],
 )
@@ -371,3 +375,97 @@ def test_the_slot_cells_tag_writes_what_the_template_wrote(client, frontdesk, ib
         written += tag.render(Context(context))
         assert tag.render(Context(context)) == TEMPLATE_CELLS.render(Context(context))
     assert ("Dr O&#x27;Brien &amp; Co" in written) is (can_book and by == "physician")
+
+
+# The day grid's visits as the template wrote them before `{% visit_blocks %}` wrote them in Python.
+TEMPLATE_BLOCKS = Template(
+    "{% for block in column.blocks %}{% with a=block.appointment %}\n"
+    '    <article class="cal-appt status-{{ a.status }}" style="grid-row: {{ block.row }} / span {{ block.span }}; '
+    'grid-column: {{ block.lane }}" data-appointment="{{ a.pk }}">\n'
+    '      <div class="cal-line cal-first"><span class="cal-appt-time">{{ block.starts }}</span>'
+    '{% if a.passes_limit %}<span class="badge text-bg-danger" title="{{ a.limit_flag }}">limit</span>{% endif %}\n'
+    '        <a class="fw-semibold cal-name" href="{{ block.url }}">{{ a.patient.last_name }}, '
+    "{{ a.patient.first_name }}</a>\n"
+    '        <span class="badge status-badge status-{{ a.status }} ms-auto">{{ a.get_status_display }}</span></div>\n'
+    '      <div class="cal-line">{{ a.get_visit_type_display }}{% if a.planned_summary %} · {{ a.planned_summary }}'
+    "{% endif %}</div>\n"
+    '      <div class="cal-line text-secondary">{% if by == "room" %}{{ a.physician_name }}{% else %}'
+    '{{ a.room|default:"No room" }}{% endif %} · {{ block.starts }}–{{ block.ends }}</div>\n'
+    "    </article>\n"
+    "    {% endwith %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("by", ["physician", "room"])
+def test_the_visit_blocks_tag_writes_what_the_template_wrote(client, frontdesk, ibarra, zhou, suite, by):
+    esi = ProcedureType.objects.get(code="esi-transforaminal")
+    flagged = book(ibarra, at(DAY, 9), 45, room=suite, name="O'Hara & <Co>")
+    Appointment.objects.filter(pk=flagged.pk).update(
+        limit_would_pass=True, limit_summary='ESI sessions: "4 of 3"\n<b>', limit_override_reason="Severe & worsening"
+    )
+    overlapping = book(ibarra, at(DAY, 12), 30, name="Overlapping")
+    # Only data entered past the booking service overlaps; it gets a second lane.
+    Appointment.objects.filter(pk=overlapping.pk).update(starts_at=at(DAY, 9, 15), ends_at=at(DAY, 9, 45))
+    book(zhou, at(DAY, 6, 30), 20, visit_type=VisitType.PROCEDURE, procedure_type=esi, planned_levels="L4-L5, L5-S1")
+    appointment_cancel(appointment=book(zhou, at(DAY, 11), 20, name="Gone"), reason="Ill")
+    grid = day_page(client, frontdesk, by=by).context["grid"]
+    tag = Template("{% load schedule_grid %}{% visit_blocks column by %}")
+    drawn = 0
+    for column in grid.columns:
+        context = {"column": column, "by": by}
+        assert tag.render(Context(context)) == TEMPLATE_BLOCKS.render(Context(context))
+        drawn += len(column.blocks)
+    assert drawn == 3
+
+
+# The day's list, a page at a time.
+
+
+@pytest.fixture
+def page_of_four(monkeypatch):
+    monkeypatch.setattr(calendar_views, "AGENDA_PAGE", 4)
+
+
+def listed_times(response) -> list[str]:
+    return [f"{a.local_start:%H:%M}" for a in response.context["appointments"]]
+
+
+def test_the_list_pages_through_a_busy_day_keeping_the_chip(client, frontdesk, ibarra, zhou, suite, exam, page_of_four):
+    busy_day([ibarra, zhou], [suite, exam], 10)  # 07:00, 07:00, 07:20, 07:20, … 08:20, 08:20
+    client.force_login(frontdesk)
+    url = reverse("scheduling:agenda")
+    first = client.get(url, {"date": DAY})
+    assert listed_times(first) == ["07:00", "07:00", "07:20", "07:20"]
+    assert [(c.key, c.count) for c in first.context["chips"]] == [("all", 10), ("waiting", 0), ("not_arrived", 10)]
+    html = first.content.decode()
+    assert f'href="?date={DAY}&amp;show=all&amp;page=2" rel="next">Later</a>' in html
+    assert "Visits 1–4 of 10" in html
+    assert listed_times(client.get(url, {"date": DAY, "page": 3})) == ["08:20", "08:20"]
+    waiting = client.get(url, {"date": DAY, "show": "not_arrived", "page": 2})
+    assert 'href="?date=2026-03-10&amp;show=not_arrived&amp;page=3"' in waiting.content.decode()
+
+
+def test_today_opens_at_the_page_of_the_visits_not_yet_over(client, frontdesk, ibarra, page_of_four):
+    today = timezone.localdate()
+    with on_clinic_day(today, 12):
+        for n in range(10):  # 20-minute visits from 08:00; at noon the first nine are over
+            book(ibarra, at(today, 8) + datetime.timedelta(minutes=25 * n), 20, name=f"P{n}")
+        client.force_login(frontdesk)
+        response = client.get(reverse("scheduling:agenda"))
+    assert response.context["page"].number == 3
+    assert listed_times(response) == ["11:20", "11:45"]
+
+
+def test_the_list_builds_a_pages_worth_of_visits_however_busy_the_day(
+    client, frontdesk, ibarra, zhou, suite, exam, page_of_four
+):
+    busy_day([ibarra, zhou], [suite, exam], 6)
+    client.force_login(frontdesk)
+    url = f"{reverse('scheduling:agenda')}?date={DAY}"
+    with instances_built() as few:
+        client.get(url)
+    busy_day([ibarra, zhou], [suite, exam], 14, start=6)
+    with instances_built() as many:
+        client.get(url)
+    assert many[Appointment] == few[Appointment] == 4
+    assert many.by_model == few.by_model
