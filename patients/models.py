@@ -1,19 +1,25 @@
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from patients.search import digits, fold, search_terms
+from patients.search import digits, fold, search_terms, trigram_searchable
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 # How patients are listed (the model's ordering); the name index serves the first two.
 NAME_ORDER = ("last_name", "first_name", "date_of_birth")
+# How far a list counts its patients, and a search's matches when every term can use the trigram index; past
+# that it says "more than", and a search walks the name index instead of sorting (`PatientQuerySet.find`).
+COUNT_LIMIT = 1000
+SORT_LIMIT = 5000
 MIN_WEIGHT_KG = Decimal("0.5")
 MAX_WEIGHT_KG = Decimal("400")
 
@@ -41,6 +47,20 @@ class Payer(models.Model):
         return self.name
 
 
+@dataclass(frozen=True)
+class Found:
+    """What the search box found: the patients in list order, and how many, counted up to `limit` + 1."""
+
+    patients: "PatientQuerySet"
+    matches: int
+    limit: int
+
+    @property
+    def capped(self) -> bool:
+        """More match than were counted."""
+        return self.matches > self.limit
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def active(self) -> Self:
         return self.filter(archived_at__isnull=True)
@@ -49,8 +69,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         """Every term must match: name fragments in any order, MRN, phone digits or a birth date.
 
         A birth date matches exactly; the other terms match any part of the folded search key, which
-        PostgreSQL answers from a trigram index (patients migration 0002). The patient whose MRN is the
-        query comes first, the rest in name order.
+        PostgreSQL answers from a trigram index (patients migration 0002). `find` orders and counts them.
         """
         result = self
         for term in search_terms(query):
@@ -58,19 +77,33 @@ class PatientQuerySet(models.QuerySet["Patient"]):
                 result = result.filter(date_of_birth=term)
             else:
                 result = result.filter(search_key__contains=term)
-        return result.exact_mrn_first(query.strip())
+        return result
 
-    def exact_mrn_first(self, mrn: str) -> Self:
-        """Order the patient with this MRN (as typed, or upper-cased) ahead of the name order.
+    def count_up_to(self, limit: int) -> int:
+        """The rows, counted no further than `limit` + 1 (in no order: any of them will do)."""
+        return self.order_by()[: limit + 1].count()
 
-        The MRN is looked up first through its unique index: only when someone has it does the order need
-        more than the name index gives, so a broad search ("lo", "555") is never sorted in full.
+    def find(self, query: str) -> "Found":
+        """The search box's result as lists show it, with how many match (two queries, whatever the registry).
+
+        The patient whose MRN is the query comes first, then the rest by name. When the matches are few they
+        are sorted, by an expression the name index cannot serve: PostgreSQL otherwise walks that index from
+        "A" assuming matches spread evenly, and a search whose matches sit in one part of the alphabet ("nguy":
+        every Nguyen) read 118,000 rows for 25. When they are many ("l", "555") walking the index finds a page
+        soonest. Few means up to SORT_LIMIT when every term can use the trigram index (three characters or
+        more: counting that far reads only matches), else up to COUNT_LIMIT, which bounds the count's scan.
         """
-        variants = {mrn, mrn.upper()} - {""}
-        if not variants or not self.filter(mrn__in=variants).exists():
-            return self
-        first = Case(When(mrn__in=variants, then=Value(0)), default=Value(1))
-        return self.order_by(first, *NAME_ORDER)
+        if not query.strip():
+            return Found(self, self.count_up_to(COUNT_LIMIT), COUNT_LIMIT)
+        matching = self.search(query)
+        limit = SORT_LIMIT if trigram_searchable(query) else COUNT_LIMIT
+        matches = matching.count_up_to(limit)
+        if matches > limit:
+            return Found(matching, matches, limit)
+        mrn = query.strip()
+        first = Case(When(mrn__in={mrn, mrn.upper()}, then=Value(0)), default=Value(1))
+        in_order = matching.order_by(first, Coalesce("last_name", Value("")), "first_name", "date_of_birth")
+        return Found(in_order, matches, limit)
 
     def same_person_as(self, *, first_name: str, last_name: str, date_of_birth: datetime.date) -> list["Patient"]:
         """Patients whose name and birth date match, ignoring case and accents."""

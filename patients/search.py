@@ -45,3 +45,10 @@ def search_terms(query: str) -> list[str | date]:
         elif folded := fold(token):
             terms.extend(folded.split())
     return terms
+
+
+def trigram_searchable(query: str) -> bool:
+    """Whether PostgreSQL's trigram index can find every term's matches: a date matches exactly, and a name,
+    MRN or phone fragment needs three characters (one trigram) or more."""
+    terms = search_terms(query)
+    return bool(terms) and all(isinstance(term, date) or len(term) >= 3 for term in terms)

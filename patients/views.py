@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -12,34 +11,24 @@ from clinic.roles import permission_required, require
 from patients import services
 from patients.audit import patient_history
 from patients.forms import ArchiveForm, PatientForm
-from patients.models import Patient
+from patients.models import Found, Patient
 
 PAGE_SIZE = 25
-# Matches counted at most: past this the exact number costs a read of every match (a registry of 200,000
-# shares "55" in most phone numbers) and changes nothing the reader does, which is to narrow the search.
-COUNT_LIMIT = 1000
 
 
-class CappedPaginator(Paginator[Patient]):
-    """Pages of a list counted only up to `cap` rows; `capped` says there are more, which are not paged."""
+class FoundPaginator(Paginator[Patient]):
+    """Pages of what the search box found (`Patient.objects.find`): as many as were counted, no more;
+    `capped` says more match."""
 
-    def __init__(self, rows: QuerySet[Patient], per_page: int, cap: int) -> None:
-        super().__init__(rows, per_page)
-        self.rows = rows
-        self.cap = cap
-
-    @cached_property
-    def matches(self) -> int:
-        """The rows, counted up to one past the cap (in no order: any cap + 1 of them will do)."""
-        return self.rows.order_by()[: self.cap + 1].count()
+    def __init__(self, found: Found, per_page: int) -> None:
+        super().__init__(found.patients, per_page)
+        self.found = found
+        self.cap = found.limit
+        self.capped = found.capped
 
     @cached_property
     def count(self) -> int:
-        return min(self.matches, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self.matches > self.cap
+        return min(self.found.matches, self.found.limit)
 
 
 def _get_patient(request: HttpRequest, pk: int, permission: str = "patients.view_patient") -> Patient:
@@ -55,9 +44,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     patients = Patient.objects.select_related("payer")
     if not show_archived:
         patients = patients.active()
-    if query:
-        patients = patients.search(query)
-    page = CappedPaginator(patients, PAGE_SIZE, COUNT_LIMIT).get_page(request.GET.get("page"))
+    page = FoundPaginator(patients.find(query), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "show_archived": show_archived}
     # htmx asks for the results alone while the user types in the search field.
     template = "patients/_results.html" if getattr(request, "htmx", False) else "patients/list.html"

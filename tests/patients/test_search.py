@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from patients import views
-from patients.models import Patient
+from patients import models
+from patients.models import COUNT_LIMIT, SORT_LIMIT, Patient
 from tests import factories
 from tests.work import instances_built
 
@@ -86,7 +86,7 @@ def test_the_list_and_a_search_run_the_same_queries_for_5_or_60_patients(
         factories.patient(first_name=f"A{n}", payer=factories.payer())
     with django_assert_max_num_queries(7) as listing:
         client.get(reverse("patients:list"))
-    with django_assert_max_num_queries(8) as searching:  # and one to look the query up as an MRN
+    with django_assert_max_num_queries(7) as searching:
         client.get(reverse("patients:list"), {"q": "lopez"})
     for n in range(55):
         factories.patient(first_name=f"B{n}", payer=factories.payer())
@@ -135,7 +135,8 @@ def test_a_birth_date_with_a_name_fragment_lists_only_that_birthday(client, fron
 
 
 def test_past_the_count_limit_the_list_asks_to_narrow_the_search(client, frontdesk, monkeypatch):
-    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(models, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(models, "SORT_LIMIT", 3)
     for n in range(5):
         factories.patient(first_name=f"Pat{n}", last_name="Many")
     client.force_login(frontdesk)
@@ -143,7 +144,7 @@ def test_past_the_count_limit_the_list_asks_to_narrow_the_search(client, frontde
     assert response.context["page"].paginator.capped
     assert "More than 3 patients match “many”: add more of the name" in response.content.decode()
     assert "More than 3 patients: search by name" in client.get(reverse("patients:list")).content.decode()
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(models, "SORT_LIMIT", 5)
     response = client.get(reverse("patients:list"), {"q": "many"})
     assert not response.context["page"].paginator.capped
     assert "5 patients matching “many”" in response.content.decode()
@@ -159,3 +160,23 @@ def test_on_postgresql_a_search_term_is_answered_from_the_trigram_index(jose):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "patient_search_trgm_idx" in plan
+
+
+def test_a_search_with_few_matches_sorts_them_and_one_with_many_walks_the_name_order(monkeypatch):
+    """A sorted expression, not the bare column, while few: PostgreSQL would walk the name index from "A"."""
+    for n in range(3):
+        factories.patient(first_name=f"Pat{n}", last_name="Zed")
+    few = Patient.objects.find("zed")
+    assert (few.matches, few.limit, few.capped) == (3, SORT_LIMIT, False)
+    assert "COALESCE" in str(few.patients.query)
+    monkeypatch.setattr(models, "SORT_LIMIT", 2)
+    many = Patient.objects.find("zed")
+    assert (many.matches, many.capped) == (3, True)
+    assert "COALESCE" not in str(many.patients.query)
+    assert [p.first_name for p in many.patients] == ["Pat0", "Pat1", "Pat2"]
+
+
+def test_short_terms_are_counted_less_far(monkeypatch):
+    """A term under three characters cannot use the trigram index: counting its matches reads the table."""
+    assert Patient.objects.find("ze").limit == Patient.objects.find("").limit == COUNT_LIMIT < SORT_LIMIT
+    assert Patient.objects.find("zed 1958-07-14").limit == Patient.objects.find("1958-07-14").limit == SORT_LIMIT
