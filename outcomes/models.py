@@ -9,7 +9,7 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +90,19 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         """
         voided = Procedure.objects.filter(pk=OuterRef("procedure_id"), voided_at__isnull=False)
         return self.filter(~Exists(voided), status=FollowUpStatus.DUE)
+
+    def count_open(self, **buckets: Q) -> dict[str, int]:
+        """How many open follow-ups meet each condition, by name: `count_open(overdue=Q(due_on__lt=today))`.
+
+        The same calls as `open()`, counted as every due call less those of voided procedures: two index-only
+        counts (`follow_up_open_idx`, then the voided procedures' calls), about half the work of testing
+        each due call against the voided list as `open()` does.
+        """
+        due = self.filter(status=FollowUpStatus.DUE)
+        counts = {name: Count("due_on", filter=condition) for name, condition in buckets.items()}
+        every = due.aggregate(**counts)
+        voided = due.filter(procedure__voided_at__isnull=False).aggregate(**counts)
+        return {name: every[name] - voided[name] for name in buckets}
 
     def with_details(self) -> Self:
         return self.select_related(

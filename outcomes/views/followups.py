@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -169,11 +169,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     keys = [key for key, _title, _empty in WORKLIST_SECTIONS]
     only = request.GET.get("section") if request.GET.get("section") in keys else None
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
-    counts = (
-        FollowUp.objects.open()
-        .filter(due_on__lte=horizon)
-        .aggregate(**{key: Count("due_on", filter=_in_section(key, today)) for key in keys})
-    )
+    counts = FollowUp.objects.filter(due_on__lte=horizon).count_open(**{key: _in_section(key, today) for key in keys})
     sections = [Section(key, title, empty, count=counts[key]) for key, title, empty in WORKLIST_SECTIONS]
     shown = [section for section in sections if only in (None, section.key)]
     for section in shown:
