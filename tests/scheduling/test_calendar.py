@@ -403,19 +403,21 @@ def test_the_visit_blocks_tag_writes_what_the_template_wrote(client, frontdesk, 
     Appointment.objects.filter(pk=flagged.pk).update(
         limit_would_pass=True, limit_summary='ESI sessions: "4 of 3"\n<b>', limit_override_reason="Severe & worsening"
     )
-    overlapping = book(ibarra, at(DAY, 12), 30, name="Overlapping")
-    # Only data entered past the booking service overlaps; it gets a second lane.
-    Appointment.objects.filter(pk=overlapping.pk).update(starts_at=at(DAY, 9, 15), ends_at=at(DAY, 9, 45))
+    # Two physicians' visits at once in no room: by room, they share the "No room" column in two lanes.
+    book(ibarra, at(DAY, 10), 30, name="Overlapping")
+    book(zhou, at(DAY, 10, 15), 30, name="Overlapped")
     book(zhou, at(DAY, 6, 30), 20, visit_type=VisitType.PROCEDURE, procedure_type=esi, planned_levels="L4-L5, L5-S1")
     appointment_cancel(appointment=book(zhou, at(DAY, 11), 20, name="Gone"), reason="Ill")
     grid = day_page(client, frontdesk, by=by).context["grid"]
     tag = Template("{% load schedule_grid %}{% visit_blocks column by %}")
-    drawn = 0
+    drawn = lanes = 0
     for column in grid.columns:
         context = {"column": column, "by": by}
         assert tag.render(Context(context)) == TEMPLATE_BLOCKS.render(Context(context))
         drawn += len(column.blocks)
-    assert drawn == 3
+        lanes = max(lanes, column.lanes)
+    assert drawn == 4
+    assert lanes == (2 if by == "room" else 1)
 
 
 # The day's list, a page at a time.
