@@ -37,6 +37,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "docs" / "bench"), help="Report folder.")
         parser.add_argument("--note", action="append", default=[], help="A line for the report's notes (repeatable).")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            help="Time only the pages whose name contains this text (repeatable); prints, writes no report.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         _ensure_database()
@@ -52,6 +58,8 @@ class Command(BaseCommand):
             raise CommandError(f"The {', '.join(users)} logins need the seeded password; seed an empty database.")
         subjects = find_subjects()
         page_list = pages(subjects)
+        if options["only"]:
+            page_list = [page for page in page_list if any(text in page.name for text in options["only"])]
 
         self.stdout.write("Counting queries in-process…")
         queries = _count_queries(page_list, users)
@@ -79,6 +87,9 @@ class Command(BaseCommand):
                     f"  {page.name:<48} p50 {report.ms(timing.p50):>8} ms  p95 {report.ms(timing.p95):>8} ms  "
                     f"{count} queries{'  ' + error if error else ''}"
                 )
+            if options["only"]:
+                runner.remove_bench_bookings()
+                return
             chart = next(p for p in page_list if p.name == CHART)
             clients = options["workers"]
             throughput_requests = max(options["requests"], 4 * clients)
