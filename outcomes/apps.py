@@ -7,12 +7,14 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.panels import ChartPanel, register_chart_panel
+        from outcomes.monthly import procedure_changed
         from outcomes.panels import chart_panel_context
         from outcomes.responses import advise
         from outcomes.services import followups_schedule
-        from procedures.extensions import register_advisor, register_after_log
+        from procedures.extensions import register_advisor, register_after_change, register_after_log
 
         register_after_log(followups_schedule)
+        register_after_change(procedure_changed)
         register_advisor(advise)
         register_chart_panel(
             ChartPanel(

@@ -2,13 +2,12 @@
 
 A procedure's response is read from its recorded follow-ups 2–6 weeks after it (days_after 14–42, so
 the "2 weeks" and "6 weeks" calls), taking the best of them: the highest relief and the lowest NRS.
-Each table is one grouped query; the per-procedure values are correlated subqueries inside it.
+The counts come summed per month (outcomes.monthly), so a year's table adds up a few thousand kept rows.
 """
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum
-from django.db.models.expressions import ExpressionWrapper
+from django.db.models import Count
 
 from outcomes.filters import Criteria
 from outcomes.metric_tables import (
@@ -25,64 +24,15 @@ from outcomes.metric_tables import (
     summed,
 )
 from outcomes.models import FollowUp, FollowUpStatus
-from outcomes.scoring import MODERATE_PCT, NRS_POINTS, RESPONDER_PCT
-from procedures.exposure import Region
-from procedures.models import Procedure, ProcedureSite
+from outcomes.monthly import procedures_in, totals
 
-REGION_LETTERS = {Region.CERVICOTHORACIC.value: ("C", "T"), Region.LUMBOSACRAL.value: ("L", "S")}
 FAMILY = "procedure_type__family"
-
-
-def procedures_in(criteria: Criteria) -> QuerySet[Procedure]:
-    """The procedures every procedure metric counts: not voided, in the date range, matching the filters.
-
-    A region matches a procedure with at least one spinal level there (C/T or L/S); procedures at named
-    sites only (a knee) have no region and drop out once a region is chosen.
-    """
-    procedures = Procedure.objects.valid().filter(
-        performed_at__gte=criteria.starts_at, performed_at__lt=criteria.ends_before
-    )
-    if criteria.physician is not None:
-        procedures = procedures.filter(performed_by=criteria.physician)
-    if criteria.family:
-        procedures = procedures.filter(procedure_type__family=criteria.family)
-    if criteria.region:
-        in_region = Q()
-        for letter in REGION_LETTERS[criteria.region]:
-            in_region |= Q(level__startswith=letter)
-        procedures = procedures.filter(Exists(ProcedureSite.objects.filter(in_region, procedure=OuterRef("pk"))))
-    return procedures.order_by()
-
-
-def _with_response(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
-    # The kept best response (outcomes.models.ProcedureResponse): plain joined columns, not a subquery per row.
-    return procedures.alias(
-        followed_up=F("outcome_response__procedure"),
-        best_relief=F("outcome_response__best_relief"),
-        best_nrs=F("outcome_response__best_nrs"),
-    ).alias(nrs_drop=ExpressionWrapper(F("nrs_pre") - F("best_nrs"), output_field=IntegerField()))
-
-
-# Per group: how many had a 2–6 week follow-up, how many responded, and the NRS sums for the means.
-RESPONSE_COUNTS = {
-    "n": Count("pk", filter=Q(followed_up__isnull=False)),
-    "relief50": Count("pk", filter=Q(best_relief__gte=RESPONDER_PCT)),
-    "relief30": Count("pk", filter=Q(best_relief__gte=MODERATE_PCT)),
-    "nrs_n": Count("pk", filter=Q(nrs_drop__isnull=False)),
-    "nrs2": Count("pk", filter=Q(nrs_drop__gte=NRS_POINTS)),
-    "drop_sum": Sum("nrs_drop"),
-    "pre_sum": Sum("nrs_pre", filter=Q(nrs_drop__isnull=False)),
-    "after_sum": Sum("best_nrs", filter=Q(nrs_drop__isnull=False)),
-}
-COUNT_KEYS = list(RESPONSE_COUNTS)
-
-
-def _responses(criteria: Criteria, *group: str) -> list[dict[str, Any]]:
-    return list(_with_response(procedures_in(criteria)).values(*group).annotate(**RESPONSE_COUNTS).order_by(*group))
+RESPONSE_KEYS = ("followed_up", "relief50", "relief30", "nrs_n", "nrs2", "drop_sum", "pre_sum", "after_sum")
 
 
 def _responder_cells(row: dict[str, Any]) -> list[str | int]:
-    return [row["n"], rate(row["relief50"], row["n"]), rate(row["relief30"], row["n"]), rate(row["nrs2"], row["nrs_n"])]
+    n = row["followed_up"]
+    return [n, rate(row["relief50"], n), rate(row["relief30"], n), rate(row["nrs2"], row["nrs_n"])]
 
 
 RESPONDER_COLUMNS = [
@@ -101,8 +51,8 @@ def _responder_chart(labels: list[str], rows: list[dict[str, Any]], *, horizonta
     return Chart(
         labels=labels,
         datasets=[
-            Dataset("≥ 50% relief", [rate_value(r["relief50"], r["n"]) for r in rows]),
-            Dataset("≥ 30% relief", [rate_value(r["relief30"], r["n"]) for r in rows]),
+            Dataset("≥ 50% relief", [rate_value(r["relief50"], r["followed_up"]) for r in rows]),
+            Dataset("≥ 30% relief", [rate_value(r["relief30"], r["followed_up"]) for r in rows]),
             Dataset("NRS down ≥ 2", [rate_value(r["nrs2"], r["nrs_n"]) for r in rows]),
         ],
         horizontal=horizontal,
@@ -111,11 +61,11 @@ def _responder_chart(labels: list[str], rows: list[dict[str, Any]], *, horizonta
 
 
 def _totals(label: str, rows: list[dict[str, Any]]) -> list[list[str | int]]:
-    return [[label, *_responder_cells(summed(rows, *COUNT_KEYS))]] if rows else []
+    return [[label, *_responder_cells(summed(rows, *RESPONSE_KEYS))]] if rows else []
 
 
 def responders_by_family(criteria: Criteria) -> Table:
-    rows = by_family(_responses(criteria, FAMILY))
+    rows = by_family(totals(criteria, [FAMILY]))
     labels = [family_label(r[FAMILY]) for r in rows]
     return Table(
         slug="responders-by-family",
@@ -130,8 +80,9 @@ def responders_by_family(criteria: Criteria) -> Table:
 
 
 def responders_by_physician(criteria: Criteria) -> Table:
-    names = ("performed_by__first_name", "performed_by__last_name", "performed_by__username")
-    rows = _responses(criteria, *names, "performed_by")
+    names = ("physician__first_name", "physician__last_name", "physician__username")
+    order = ("physician__last_name", "physician__first_name", "physician__username")
+    rows = sorted(totals(criteria, [*names, "physician"]), key=lambda r: tuple(r[key] or "" for key in order))
     labels = [person(*(r[key] for key in names)) for r in rows]
     return Table(
         slug="responders-by-physician",
@@ -152,7 +103,7 @@ def _nrs_cells(label: str, row: dict[str, Any]) -> list[str | int]:
 
 
 def nrs_change(criteria: Criteria) -> Table:
-    rows = [r for r in by_family(_responses(criteria, FAMILY)) if r["nrs_n"]]
+    rows = [r for r in by_family(totals(criteria, [FAMILY])) if r["nrs_n"]]
     labels = [family_label(r[FAMILY]) for r in rows]
     return Table(
         slug="nrs-change",
@@ -160,7 +111,7 @@ def nrs_change(criteria: Criteria) -> Table:
         note="Pain before the procedure minus the lowest NRS at the 2–6 week follow-up; positive is better.",
         columns=["Family", "Procedures with both scores", "Mean NRS before", "Mean NRS at 2–6 weeks", "Mean change"],
         rows=[_nrs_cells(label, r) for label, r in zip(labels, rows, strict=True)],
-        totals=[_nrs_cells("All families", summed(rows, *COUNT_KEYS))] if rows else [],
+        totals=[_nrs_cells("All families", summed(rows, *RESPONSE_KEYS))] if rows else [],
         chart=Chart(
             labels=labels,
             datasets=[Dataset("Mean NRS change", [mean_value(r["drop_sum"], r["nrs_n"]) for r in rows])],
@@ -172,23 +123,33 @@ def nrs_change(criteria: Criteria) -> Table:
 
 
 def follow_up_completion(criteria: Criteria) -> Table:
-    """Recorded ÷ due by today: done, not reached, and still open with the due date passed or today."""
-    due = FollowUp.objects.filter(procedure__in=procedures_in(criteria).values("pk")).filter(
-        Q(status__in=[FollowUpStatus.DONE, FollowUpStatus.NOT_REACHED])
-        | Q(status=FollowUpStatus.DUE, due_on__lte=criteria.today)
+    """Recorded ÷ due by today: done, not reached, and still open with the due date passed or today.
+
+    Closed follow-ups are kept counts; the open ones depend on the day, so they are counted from the
+    (indexed) open follow-ups each time.
+    """
+    open_due = dict(
+        FollowUp.objects.filter(status=FollowUpStatus.DUE, due_on__lte=criteria.today)
+        .filter(procedure__in=procedures_in(criteria).values("pk"))
+        .values_list(f"procedure__{FAMILY}")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    key = f"procedure__{FAMILY}"
+    closed = {row[FAMILY]: row for row in totals(criteria, [FAMILY])}
     rows = by_family(
-        due.values(key)
-        .annotate(
-            n=Count("pk"),
-            done=Count("pk", filter=Q(status=FollowUpStatus.DONE)),
-            not_reached=Count("pk", filter=Q(status=FollowUpStatus.NOT_REACHED)),
-            open=Count("pk", filter=Q(status=FollowUpStatus.DUE)),
-        )
-        .order_by(),
-        key=key,
+        [
+            {
+                FAMILY: family,
+                "done": closed[family]["follow_ups_done"] if family in closed else 0,
+                "not_reached": closed[family]["follow_ups_not_reached"] if family in closed else 0,
+                "open": open_due.get(family, 0),
+            }
+            for family in set(closed) | set(open_due)
+        ]
     )
+    rows = [row | {"n": row["done"] + row["not_reached"] + row["open"]} for row in rows]
+    rows = [row for row in rows if row["n"]]
+    key = FAMILY
     total = summed(rows, "n", "done", "not_reached", "open")
 
     def cells(label: str, r: dict[str, Any]) -> list[str | int]:

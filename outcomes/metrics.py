@@ -1,20 +1,21 @@
 """The outcomes dashboard's tables, each aggregated in the database in a fixed number of queries.
 
-Every table comes from one builder here, called by the page and by the CSV export alike. Each builder
-groups in SQL (Count / Sum with `filter=`, Exists and Subquery annotations) and only shapes the handful of
-grouped rows in Python, so the query count does not grow with the records. Voided procedures never count.
+Every table comes from one builder here, called by the page and by the CSV export alike. Counts and sums
+come from the monthly kept rows (outcomes.monthly); medians, overrides and appointments are grouped in SQL
+from their records. Python only shapes the handful of grouped rows, so neither the query count nor the
+work grows with the records. Voided procedures never count.
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, DateField, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from outcomes import metric_responses as responses
+from outcomes import monthly
 from outcomes.filters import Criteria
-from outcomes.metric_responses import procedures_in
 from outcomes.metric_tables import (
     NO_VALUE,
     Chart,
@@ -29,6 +30,7 @@ from outcomes.metric_tables import (
     rate_value,
     summed,
 )
+from outcomes.monthly import procedures_in
 from procedures import standing
 from procedures.models import Guidance, LimitRule, Procedure
 from scheduling.models import Appointment, Status
@@ -37,14 +39,11 @@ Builder = Callable[[Criteria], Table]
 
 
 def procedures_by_month(criteria: Criteria) -> Table:
-    grouped = list(
-        procedures_in(criteria)
-        # The month in the clinic's time zone (the active one), as on the procedure record.
-        .annotate(month=TruncMonth("performed_at", output_field=DateField()))
-        .values("month", "procedure_type__family")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    grouped = [
+        {**row, "n": row["procedures"]}
+        for row in monthly.totals(criteria, ["month", "procedure_type__family"])
+        if row["procedures"]
+    ]
     families = list(dict.fromkeys(row["procedure_type__family"] for row in by_family(grouped)))
     counts = {(row["month"], row["procedure_type__family"]): row["n"] for row in grouped}
     month_list = months(criteria.date_from, criteria.date_to) if grouped else []
@@ -72,12 +71,7 @@ def procedures_by_month(criteria: Criteria) -> Table:
 
 def complications(criteria: Criteria) -> Table:
     grouped = by_family(
-        list(
-            procedures_in(criteria)
-            .values("procedure_type__family")
-            .annotate(n=Count("pk"), complicated=Count("pk", filter=~Q(complications="")))
-            .order_by()
-        )
+        [{**row, "n": row["procedures"]} for row in monthly.totals(criteria, ["procedure_type__family"])]
     )
     total = summed(grouped, "n", "complicated")
     return Table(
@@ -122,10 +116,10 @@ def _medians(procedures: QuerySet[Procedure], column: str) -> dict[int, Decimal]
 
 def fluoroscopy(criteria: Criteria) -> Table:
     procedures = procedures_in(criteria)
-    grouped = list(
-        procedures.values("procedure_type", "procedure_type__name", "procedure_type__family")
-        .annotate(n=Count("pk"), fluoro=Count("pk", filter=Q(guidance=Guidance.FLUOROSCOPY)))
-        .order_by("procedure_type__name")
+    group = ["procedure_type", "procedure_type__name", "procedure_type__family"]
+    grouped = sorted(
+        ({**row, "n": row["procedures"], "fluoro": row["fluoroscopy"]} for row in monthly.totals(criteria, group)),
+        key=lambda row: (row["procedure_type__name"], row["procedure_type"]),
     )
     times = _medians(procedures, "fluoro_time_s") if grouped else {}
     kerma = _medians(procedures, "air_kerma_mgy") if grouped else {}

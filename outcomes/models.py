@@ -235,3 +235,57 @@ class ProcedureResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to procedure {self.procedure_id}: relief {self.best_relief}, NRS {self.best_nrs}"
+
+
+class MonthlyOutcome(models.Model):
+    """The dashboard's procedure measures summed per month, physician, procedure type and spinal regions.
+
+    Months are the clinic's calendar months. Written only by `outcomes.monthly`, which recomputes a month from
+    its procedures whenever `SummarizedMonth` says it is not fresh; the dashboard reads whole months here and
+    the days at a range's edges (this month so far) from the procedures themselves.
+    """
+
+    month = models.DateField()
+    physician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    procedure_type = models.ForeignKey("procedures.ProcedureType", on_delete=models.CASCADE, related_name="+")
+    # Whether the procedures had a spinal level there: the region filter (both for a C and an L level).
+    cervicothoracic = models.BooleanField()
+    lumbosacral = models.BooleanField()
+
+    procedures = models.PositiveIntegerField()
+    complicated = models.PositiveIntegerField()
+    fluoroscopy = models.PositiveIntegerField()
+    # outcomes.metric_responses.RESPONSE_COUNTS, summed.
+    followed_up = models.PositiveIntegerField()
+    relief50 = models.PositiveIntegerField()
+    relief30 = models.PositiveIntegerField()
+    nrs_n = models.PositiveIntegerField()
+    nrs2 = models.PositiveIntegerField()
+    drop_sum = models.IntegerField()
+    pre_sum = models.PositiveIntegerField()
+    after_sum = models.PositiveIntegerField()
+    # Follow-ups closed (recorded or not reached); the open ones depend on the day and are counted live.
+    follow_ups_done = models.PositiveIntegerField()
+    follow_ups_not_reached = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "physician", "procedure_type", "cervicothoracic", "lumbosacral"],
+                name="monthly_outcome_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.procedures} procedures"
+
+
+class SummarizedMonth(models.Model):
+    """A month whose `MonthlyOutcome` rows were computed. Every change to a procedure of the month, or to
+    its follow-ups, marks it stale in the same transaction; a month with no row has never been computed."""
+
+    month = models.DateField(primary_key=True)
+    fresh = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({'fresh' if self.fresh else 'stale'})"

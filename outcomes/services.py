@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from outcomes import monthly
 from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse
 from outcomes.scoring import RESPONSE_DAYS, disability_score
 from procedures.models import Procedure
@@ -81,6 +82,7 @@ def followup_record(
     follow_up.save()
     if RESPONSE_DAYS[0] <= follow_up.days_after <= RESPONSE_DAYS[1]:
         procedure_response_refresh(follow_up.procedure_id)
+    monthly.month_changed(follow_up.procedure.performed_at)
     return follow_up
 
 
@@ -114,6 +116,8 @@ def procedure_responses_rebuild() -> int:
             "WHERE status = %s AND days_after BETWEEN %s AND %s GROUP BY procedure_id",
             [FollowUpStatus.DONE.value, *RESPONSE_DAYS],
         )
+    # The kept monthly sums read these responses.
+    monthly.forget_all()
     return ProcedureResponse.objects.count()
 
 
@@ -128,4 +132,5 @@ def followup_not_reached(
     follow_up.recorded_at = called_at or timezone.now()
     follow_up.note = note.strip() or "Not reached"
     follow_up.save()
+    monthly.month_changed(follow_up.procedure.performed_at)
     return follow_up

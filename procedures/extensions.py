@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 # Called with each newly logged procedure, in the same transaction (e.g. schedule its follow-ups).
 after_log: list[Callable[["Procedure"], object]] = []
 
+# Called after a procedure is logged, corrected or voided, in the same transaction, with when it was performed
+# before the change (a correction may move it to another day): e.g. mark kept summaries of both dates stale.
+after_change: list[Callable[["Procedure", "datetime.datetime"], object]] = []
+
 # Called with the patient and the procedure being entered; each returns warnings for the entry form.
 advisors: list[Callable[["Patient", "Injection"], list[str]]] = []
 
@@ -30,6 +34,16 @@ booked_providers: list[Callable[["Patient", "datetime.date"], list["Injection"]]
 def register_after_log(hook: Callable[["Procedure"], object]) -> None:
     if hook not in after_log:
         after_log.append(hook)
+
+
+def register_after_change(hook: Callable[["Procedure", "datetime.datetime"], object]) -> None:
+    if hook not in after_change:
+        after_change.append(hook)
+
+
+def changed(procedure: "Procedure", performed_before: "datetime.datetime") -> None:
+    for hook in after_change:
+        hook(procedure, performed_before)
 
 
 def register_advisor(advisor: Callable[["Patient", "Injection"], list[str]]) -> None:

@@ -109,6 +109,7 @@ def procedure_log(
     standing.patient_refresh(patient)
     for hook in extensions.after_log:
         hook(procedure)
+    extensions.changed(procedure, procedure.performed_at)
     return procedure
 
 
@@ -130,6 +131,8 @@ def procedure_update(
     """Correct a record. Every field's old value stays in the history; so do replaced sites and drugs."""
     if procedure.is_voided:
         raise ValidationError("A voided procedure cannot be changed.")
+    # From the database: a form bound to this instance has already set the new values on it.
+    performed_before = Procedure.objects.values_list("performed_at", flat=True).get(pk=procedure.pk)
     for name, value in fields.items():
         setattr(procedure, name, value)
     procedure.intent, procedure.approach = procedure.procedure_type.usual(
@@ -145,6 +148,7 @@ def procedure_update(
             part.delete()
         _write_parts(procedure, sites, medications)
     standing.patient_refresh(procedure.patient)
+    extensions.changed(procedure, performed_before)
     return procedure
 
 
@@ -162,4 +166,5 @@ def procedure_void(*, procedure: Procedure, by: User, reason: str) -> Procedure:
     procedure._change_reason = f"Voided: {reason}"  # type: ignore[attr-defined]
     procedure.save(update_fields=["voided_at", "voided_by", "void_reason"])
     standing.patient_refresh(procedure.patient)
+    extensions.changed(procedure, procedure.performed_at)
     return procedure
