@@ -1,34 +1,71 @@
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import cached_property
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.links import url_for_each
 from clinic.panels import chart_panels
 from clinic.roles import permission_required, require
 from patients import services
 from patients.audit import patient_history
 from patients.forms import ArchiveForm, PatientForm
-from patients.models import Found, Patient
+from patients.models import COUNT_LIMIT, Found, Patient, PatientQuerySet
 
 PAGE_SIZE = 25
 
 
 class FoundPaginator(Paginator[Patient]):
-    """Pages of what the search box found (`Patient.objects.find`): as many as were counted, no more;
-    `capped` says more match."""
+    """Pages of what the search box found (`PatientQuerySet.find`), each read with its count: as many pages as
+    were counted, no more; `capped` says more match."""
 
-    def __init__(self, found: Found, per_page: int) -> None:
-        super().__init__(found.patients, per_page)
-        self.found = found
-        self.cap = found.limit
-        self.capped = found.capped
+    def __init__(self, patients: PatientQuerySet, query: str, per_page: int) -> None:
+        super().__init__([], per_page)
+        self.patients = patients
+        self.query = query
+        self.found = Found([], 0, COUNT_LIMIT)
 
-    @cached_property
+    @property  # Django caches the count of its object list; here each page brings its own
     def count(self) -> int:
         return min(self.found.matches, self.found.limit)
+
+    @property
+    def cap(self) -> int:
+        return self.found.limit
+
+    @property
+    def capped(self) -> bool:
+        return self.found.capped
+
+    def get_page(self, number: object) -> Page[Patient]:
+        """The page asked for; the first if the number is not one, the last if it is past the end."""
+        try:
+            wanted = max(int(str(number)), 1)
+        except ValueError:
+            wanted = 1
+        self.found = self.patients.find(self.query, start=(wanted - 1) * self.per_page, size=self.per_page)
+        if wanted > self.num_pages:
+            wanted = self.num_pages
+            self.found = self.patients.find(self.query, start=(wanted - 1) * self.per_page, size=self.per_page)
+        return Page(self.found.patients, wanted, self)
+
+
+class ResultRow(NamedTuple):
+    patient: Patient
+    chart_url: str
+    age: int
+
+
+def result_rows(patients: Iterable[Patient]) -> list[ResultRow]:
+    """Each patient with the chart link and age, for `_results.html`: the link reversed and today read once."""
+    chart = url_for_each("patients:chart")
+    today = timezone.localdate()
+    return [ResultRow(patient, chart(patient.pk), patient.age(today)) for patient in patients]
 
 
 def _get_patient(request: HttpRequest, pk: int, permission: str = "patients.view_patient") -> Patient:
@@ -44,8 +81,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     patients = Patient.objects.select_related("payer")
     if not show_archived:
         patients = patients.active()
-    page = FoundPaginator(patients.find(query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "show_archived": show_archived}
+    page = FoundPaginator(patients, query, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "rows": result_rows(page), "query": query, "show_archived": show_archived}
     # htmx asks for the results alone while the user types in the search field.
     template = "patients/_results.html" if getattr(request, "htmx", False) else "patients/list.html"
     return render(request, template, context)

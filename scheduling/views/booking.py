@@ -114,7 +114,7 @@ def book(request: HttpRequest) -> HttpResponse:
 def patient_search(request: HttpRequest) -> HttpResponse:
     """The booking form's patient finder (htmx): the registry's search, a handful of results."""
     query = request.GET.get("q", "").strip()
-    patients = list(Patient.objects.active().find(query).patients[:SEARCH_RESULTS]) if len(query) >= 2 else []
+    patients = Patient.objects.active().find(query, size=SEARCH_RESULTS).patients if len(query) >= 2 else []
     keep = {k: v for k, v in request.GET.items() if k not in {"q", "patient"}}
     return render(
         request, "scheduling/_patient_results.html", {"patients": patients, "query": query, "keep": urlencode(keep)}

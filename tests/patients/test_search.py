@@ -162,21 +162,51 @@ def test_on_postgresql_a_search_term_is_answered_from_the_trigram_index(jose):
     assert "patient_search_trgm_idx" in plan
 
 
-def test_a_search_with_few_matches_sorts_them_and_one_with_many_walks_the_name_order(monkeypatch):
-    """A sorted expression, not the bare column, while few: PostgreSQL would walk the name index from "A"."""
+def test_a_search_with_few_matches_reads_its_page_and_count_in_one_query_and_one_with_many_walks_the_name_order(
+    monkeypatch, django_assert_num_queries
+):
+    """Few: the page's ids and the count in one query, then the page's patients by id. Many: the walk by name."""
     for n in range(3):
         factories.patient(first_name=f"Pat{n}", last_name="Zed")
-    few = Patient.objects.find("zed")
+    with django_assert_num_queries(2) as few_queries:
+        few = Patient.objects.find("zed", size=2)
     assert (few.matches, few.limit, few.capped) == (3, SORT_LIMIT, False)
-    assert "COALESCE" in str(few.patients.query)
+    assert [p.first_name for p in few.patients] == ["Pat0", "Pat1"]
+    assert "COUNT(*) OVER ()" in few_queries.captured_queries[0]["sql"]
     monkeypatch.setattr(models, "SORT_LIMIT", 2)
-    many = Patient.objects.find("zed")
+    many = Patient.objects.find("zed", size=25)
     assert (many.matches, many.capped) == (3, True)
-    assert "COALESCE" not in str(many.patients.query)
     assert [p.first_name for p in many.patients] == ["Pat0", "Pat1", "Pat2"]
 
 
 def test_short_terms_are_counted_less_far(monkeypatch):
     """A term under three characters cannot use the trigram index: counting its matches reads the table."""
-    assert Patient.objects.find("ze").limit == Patient.objects.find("").limit == COUNT_LIMIT < SORT_LIMIT
-    assert Patient.objects.find("zed 1958-07-14").limit == Patient.objects.find("1958-07-14").limit == SORT_LIMIT
+    find = Patient.objects.find
+    assert find("ze", size=1).limit == find("", size=1).limit == COUNT_LIMIT < SORT_LIMIT
+    assert find("zed 1958-07-14", size=1).limit == find("1958-07-14", size=1).limit == SORT_LIMIT
+
+
+def test_each_page_of_a_search_continues_by_name_after_the_typed_mrn(client, frontdesk):
+    factories.patient(first_name="Zed", last_name="Zimmer", mrn="9990")
+    for n in range(27):
+        factories.patient(first_name=f"Pat{n:02}", last_name="Abbott", mrn=f"{n}9990")
+    client.force_login(frontdesk)
+    first = client.get(reverse("patients:list"), {"q": "9990"}).context["page"]
+    second = client.get(reverse("patients:list"), {"q": "9990", "page": 2}).context["page"]
+    assert [p.last_name for p in first][:2] == ["Zimmer", "Abbott"]
+    assert [p.first_name for p in first][1:] == [f"Pat{n:02}" for n in range(24)]
+    assert [p.first_name for p in second] == ["Pat24", "Pat25", "Pat26"]
+    assert (first.paginator.count, first.paginator.num_pages, second.number) == (28, 2, 2)
+
+
+def test_a_page_past_the_last_shows_the_last_and_one_not_a_number_the_first(client, frontdesk):
+    for n in range(30):
+        factories.patient(first_name=f"Pat{n:02}", last_name="Many")
+    client.force_login(frontdesk)
+    past = client.get(reverse("patients:list"), {"q": "many", "page": 9})
+    assert (past.context["page"].number, [p.first_name for p in past.context["page"]]) == (
+        2,
+        [f"Pat{n}" for n in range(25, 30)],
+    )
+    assert "30 patients matching “many”" in past.content.decode()
+    assert client.get(reverse("patients:list"), {"q": "many", "page": "x"}).context["page"].number == 1
