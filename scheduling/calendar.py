@@ -7,24 +7,32 @@ every slot's moment is built with `make_aware(combine(day, time))` rather than b
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Model, Q
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.links import url_for_each
-from scheduling.models import Appointment, Room, Status, TimeOff, WorkingHours
+from scheduling.models import (
+    FREEING_STATUSES,
+    Appointment,
+    Room,
+    Status,
+    TimeOff,
+    WorkingHours,
+    limit_flag,
+    plan_summary,
+)
 
 SLOT_MINUTES = 15
 # The grid's usual span; it widens to the hour to show any visit booked outside it.
 OPENS, CLOSES = 7 * 60, 18 * 60
 MIDNIGHT = 24 * 60
-
-M = TypeVar("M", bound=Model)
 
 
 def parse_day(text: str) -> datetime.date | None:
@@ -59,7 +67,11 @@ def minute_of(moment: datetime.datetime, day: datetime.date, zone: datetime.tzin
 
     `zone` is the clinic's (the current time zone), passed by callers placing many visits to look it up once.
     """
-    local = timezone.localtime(moment, zone)
+    return wall_minute(timezone.localtime(moment, zone), day)
+
+
+def wall_minute(local: datetime.datetime, day: datetime.date) -> int:
+    """`minute_of` for a time already in the clinic's zone."""
     if local.date() != day:
         return MIDNIGHT if local.date() > day else 0
     return local.hour * 60 + local.minute
@@ -75,16 +87,6 @@ def exists(day: datetime.date, minute: int) -> bool:
 
 def doctor(user: User) -> str:
     return f"Dr {user.last_name or user.get_full_name() or user.username}"
-
-
-def including(listed: Sequence[M], used: Iterable[M | None]) -> list[M]:
-    """The listed resources plus any a visit uses that the list leaves out (an inactive room or physician)."""
-    seen, found = {item.pk for item in listed}, list(listed)
-    for item in used:
-        if item is not None and item.pk not in seen:
-            seen.add(item.pk)
-            found.append(item)
-    return found
 
 
 def hours_text(hours: Iterable[WorkingHours], day: datetime.date) -> str:
@@ -129,6 +131,92 @@ class Cell:
         return self.free and self.exists
 
 
+@dataclass(frozen=True, slots=True)
+class GridVisit:
+    """A visit as the day grid draws it, read as plain values (`GRID_FIELDS`) rather than as an Appointment.
+
+    A busy day has a thousand visits; built as Appointments with their patients, and handed their physicians,
+    rooms and planned procedures, they cost more than all the rest of the page, which shows a dozen fields.
+    """
+
+    pk: int
+    local_start: datetime.datetime  # in the clinic's zone
+    local_end: datetime.datetime
+    status: str
+    visit_type: str
+    patient_name: str  # "Lopez, Ana", as the grid writes it
+    physician: User
+    room: Room | None
+    planned_summary: str
+    limit_flag: str | None  # the red badge's tooltip; None for a visit that passes no limit
+
+    @property
+    def physician_name(self) -> str:
+        return self.physician.get_full_name() or self.physician.username
+
+
+# What `grid_visits` reads of each visit: the day grid's one query.
+GRID_FIELDS = (
+    "pk",
+    "starts_at",
+    "ends_at",
+    "status",
+    "visit_type",
+    "patient__last_name",
+    "patient__first_name",
+    "physician_id",
+    "room_id",
+    "procedure_type__name",
+    "planned_levels",
+    "planned_side",
+    "limit_would_pass",
+    "limit_summary",
+    "limit_override_reason",
+)
+GRID_PHYSICIAN, GRID_ROOM = GRID_FIELDS.index("physician_id"), GRID_FIELDS.index("room_id")
+
+
+def grid_visits(
+    rows: Iterable[Sequence[Any]], physicians: Mapping[int, User], rooms: Mapping[int, Room]
+) -> list[GridVisit]:
+    """The visits from `GRID_FIELDS` rows, each with its physician and room from those given (every one used)."""
+    zone = timezone.get_current_timezone()
+    visits = []
+    for (
+        pk,
+        starts_at,
+        ends_at,
+        status,
+        visit_type,
+        last_name,
+        first_name,
+        physician_id,
+        room_id,
+        procedure,
+        levels,
+        side,
+        would_pass,
+        summary,
+        reason,
+    ) in rows:
+        visits.append(
+            GridVisit(
+                pk=pk,
+                local_start=starts_at.astimezone(zone),
+                local_end=ends_at.astimezone(zone),
+                status=status,
+                visit_type=visit_type,
+                patient_name=f"{last_name}, {first_name}",
+                physician=physicians[physician_id],
+                room=None if room_id is None else rooms[room_id],
+                planned_summary=plan_summary(procedure, levels, side) if procedure is not None else "",
+                # Only visits still holding their slot are drawn, and those are flagged when they would pass.
+                limit_flag=limit_flag(summary, reason) if would_pass and status not in FREEING_STATUSES else None,
+            )
+        )
+    return visits
+
+
 @dataclass(frozen=True)
 class Block:
     """A visit drawn over the rows it spans; `lane` is its grid column when visits overlap.
@@ -137,7 +225,7 @@ class Block:
     and three time filters each in the template cost more than the rest of the block.
     """
 
-    appointment: Appointment
+    visit: GridVisit
     row: int
     span: int
     lane: int
@@ -157,25 +245,36 @@ class Column:
     cells: list[Cell]
     blocks: list[Block]
     lanes: int
+    book_url: str  # the booking form, which each free cell links to with its column and start
 
 
-def place(visits: Sequence[Appointment], day: datetime.date, first: int) -> tuple[list[Block], int]:
-    """Blocks in grid rows. Overlapping visits (only possible in data entered past the booking service)
-    sit side by side rather than hide one another."""
+def place(
+    visits: Sequence[GridVisit], day: datetime.date, first: int, detail: Callable[[int], str]
+) -> tuple[list[Block], int]:
+    """Blocks in grid rows, each linking to `detail(pk)`. Overlapping visits (only possible in data entered
+    past the booking service) sit side by side rather than hide one another."""
     blocks: list[Block] = []
     lane_ends: list[int] = []  # the row index from which each lane is free again
-    detail, zone = url_for_each("scheduling:detail"), timezone.get_current_timezone()
-    for visit in sorted(visits, key=lambda a: a.starts_at):
-        starts, ends = timezone.localtime(visit.starts_at, zone), timezone.localtime(visit.ends_at, zone)
-        start = (minute_of(starts, day, zone) - first) // SLOT_MINUTES
-        end = max(start + 1, -(-(minute_of(ends, day, zone) - first) // SLOT_MINUTES))
+    for visit in sorted(visits, key=lambda a: a.local_start):
+        starts, ends = visit.local_start, visit.local_end
+        start = (wall_minute(starts, day) - first) // SLOT_MINUTES
+        end = max(start + 1, -(-(wall_minute(ends, day) - first) // SLOT_MINUTES))
         lane = next((i for i, free_from in enumerate(lane_ends) if free_from <= start), len(lane_ends))
         if lane == len(lane_ends):
             lane_ends.append(end)
         else:
             lane_ends[lane] = end
+        # Not f"{starts:%H:%M}": strftime, twice for each of a thousand visits, costs more than the lanes.
         blocks.append(
-            Block(visit, start + 1, end - start, lane + 1, detail(visit.pk), f"{starts:%H:%M}", f"{ends:%H:%M}")
+            Block(
+                visit,
+                start + 1,
+                end - start,
+                lane + 1,
+                detail(visit.pk),
+                f"{starts.hour:02d}:{starts.minute:02d}",
+                f"{ends.hour:02d}:{ends.minute:02d}",
+            )
         )
     return blocks, max(1, len(lane_ends))
 
@@ -188,11 +287,11 @@ class DayGrid:
     columns: list[Column] = field(default_factory=list)
 
     @classmethod
-    def spanning(cls, day: datetime.date, visits: Iterable[Appointment]) -> "DayGrid":
-        first, last, zone = OPENS, CLOSES, timezone.get_current_timezone()
+    def spanning(cls, day: datetime.date, visits: Iterable[GridVisit]) -> "DayGrid":
+        first, last = OPENS, CLOSES
         for visit in visits:
-            first = min(first, minute_of(visit.starts_at, day, zone) // 60 * 60)
-            last = max(last, -(-minute_of(visit.ends_at, day, zone) // 60) * 60)
+            first = min(first, wall_minute(visit.local_start, day) // 60 * 60)
+            last = max(last, -(-wall_minute(visit.local_end, day) // 60) * 60)
         return cls(day, first, min(last, MIDNIGHT))
 
     @property
@@ -213,6 +312,15 @@ class DayGrid:
         """Whether each row's wall-clock time exists on the day: the same for every column, so found once."""
         return {minute: exists(self.day, minute) for minute in self.minutes}
 
+    # The links every column shares, reversed once for the grid.
+    @cached_property
+    def book_url(self) -> str:
+        return reverse("scheduling:new")
+
+    @cached_property
+    def detail(self) -> Callable[[int], str]:
+        return url_for_each("scheduling:detail")
+
     def add(
         self,
         *,
@@ -221,38 +329,44 @@ class DayGrid:
         title: str,
         who: str,
         note: str,
-        visits: Sequence[Appointment],
+        visits: Sequence[GridVisit],
         windows: list[tuple[int, int]] | None = None,
         off: bool = False,
     ) -> None:
         """A column; `windows` are its working minutes (None: always open), `off` greys the whole day."""
-        blocks, lanes = place(visits, self.day, self.first)
+        blocks, lanes = place(visits, self.day, self.first, self.detail)
         covered = {row for b in blocks for row in range(b.row, b.row + b.span)}
+        if off:
+            working: set[int] | range = set()
+        elif windows is None:
+            working = self.minutes
+        else:
+            working = {m for s, e in windows for m in self.minutes if s <= m and m + SLOT_MINUTES <= e}
         cells = [
             Cell(
                 row=i + 1,
                 minute=m,
                 day=self.day,
-                working=not off and (windows is None or any(s <= m and m + SLOT_MINUTES <= e for s, e in windows)),
+                working=m in working,
                 free=i + 1 not in covered,
                 exists=self.existing[m],
             )
             for i, m in enumerate(self.minutes)
         ]
-        self.columns.append(Column(param, pk, title, who, note, off, cells, blocks, lanes))
+        self.columns.append(Column(param, pk, title, who, note, off, cells, blocks, lanes, self.book_url))
 
 
 def physician_grid(
     day: datetime.date,
     physicians: Sequence[User],
-    visits: Sequence[Appointment],
+    visits: Sequence[GridVisit],
     hours: Iterable[WorkingHours],
     time_off: Iterable[TimeOff],
 ) -> DayGrid:
     grid = DayGrid.spanning(day, visits)
-    by_physician: dict[int, list[Appointment]] = defaultdict(list)
+    by_physician: dict[int, list[GridVisit]] = defaultdict(list)
     for visit in visits:
-        by_physician[visit.physician_id].append(visit)
+        by_physician[visit.physician.pk].append(visit)
     todays_hours: dict[int, list[WorkingHours]] = defaultdict(list)
     for block in hours:
         if block.weekday == day.weekday():
@@ -274,11 +388,11 @@ def physician_grid(
     return grid
 
 
-def room_grid(day: datetime.date, rooms: Sequence[Room], visits: Sequence[Appointment]) -> DayGrid:
+def room_grid(day: datetime.date, rooms: Sequence[Room], visits: Sequence[GridVisit]) -> DayGrid:
     grid = DayGrid.spanning(day, visits)
-    by_room: dict[int | None, list[Appointment]] = defaultdict(list)
+    by_room: dict[int | None, list[GridVisit]] = defaultdict(list)
     for visit in visits:
-        by_room[visit.room_id].append(visit)
+        by_room[visit.room.pk if visit.room else None].append(visit)
     for room in rooms:
         note = room.get_kind_display() + (" · C-arm" if room.fluoroscopy else "")
         grid.add(param="room", pk=room.pk, title=room.name, who=f"in {room.name}", note=note, visits=by_room[room.pk])

@@ -6,6 +6,7 @@ range (migration 0002), which make two concurrent bookings of one slot impossibl
 """
 
 import datetime
+from functools import lru_cache
 from typing import Self
 
 from django.conf import settings
@@ -149,6 +150,27 @@ NEXT_STEP: dict[str, str] = {
 }
 # Cancelled and no-show visits free their slot; every other status holds it.
 FREEING_STATUSES = frozenset({Status.CANCELLED, Status.NO_SHOW})
+SIDE_LABELS: dict[str, str] = dict(Side.choices)
+
+
+def sorted_levels(planned_levels: str) -> list[str]:
+    """ "l5-s1, L4-L5" as ["L4-L5", "L5-S1"]: each level once, top to bottom."""
+    levels = {lvl.strip().upper() for lvl in planned_levels.split(",") if lvl.strip()}
+    return sorted(levels, key=lambda lvl: LEVEL_ORDER.get(lvl, 999))
+
+
+# A busy day's grid names a thousand plans, most of them alike.
+@lru_cache(maxsize=1024)
+def plan_summary(procedure_name: str, planned_levels: str, planned_side: str) -> str:
+    """How the schedule names a planned procedure: "Transforaminal ESI L4-L5, L5-S1 left"."""
+    side = SIDE_LABELS.get(planned_side, planned_side)
+    return " ".join(part for part in (procedure_name, ", ".join(sorted_levels(planned_levels)), side.lower()) if part)
+
+
+def limit_flag(summary: str, override_reason: str) -> str:
+    """The schedule badge's tooltip: what the visit would pass, and the reason it was booked anyway."""
+    why = f"\nBooked anyway: {override_reason}" if override_reason else ""
+    return f"{summary}{why}"
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
@@ -274,16 +296,13 @@ class Appointment(models.Model):
 
     @property
     def levels(self) -> list[str]:
-        levels = {lvl.strip().upper() for lvl in self.planned_levels.split(",") if lvl.strip()}
-        return sorted(levels, key=lambda lvl: LEVEL_ORDER.get(lvl, 999))
+        return sorted_levels(self.planned_levels)
 
     @property
     def planned_summary(self) -> str:
         if not self.procedure_type:
             return ""
-        where = ", ".join(self.levels)
-        side = self.get_planned_side_display() if self.planned_side else ""
-        return " ".join(part for part in (self.procedure_type.name, where, side.lower()) if part)
+        return plan_summary(self.procedure_type.name, self.planned_levels, self.planned_side)
 
     def planned_injection(self) -> exposure.Injection | None:
         """The planned procedure as the limit engine sees it: booked, with no dose (that is decided in the room)."""
@@ -309,9 +328,7 @@ class Appointment(models.Model):
 
     @property
     def limit_flag(self) -> str:
-        """The schedule badge's tooltip: what the visit would pass, and the reason it was booked anyway."""
-        why = f"\nBooked anyway: {self.limit_override_reason}" if self.limit_override_reason else ""
-        return f"{self.limit_summary}{why}"
+        return limit_flag(self.limit_summary, self.limit_override_reason)
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS[self.status]

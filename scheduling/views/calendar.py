@@ -1,18 +1,20 @@
 """The front desk's schedule: the day grid, one physician's or room's week, the day's list, and a patient's visits.
 
 Each page runs a fixed handful of queries whatever the number of visits: the visits in one query with
-their patient, physician, room and planned procedure (the day grid and list read those last three once
-each and share them), then one each for physicians, rooms, working hours and time off. The grids
-themselves are built in `scheduling.calendar` from those rows.
+their patient, physician, room and planned procedure (the day's list reads those last three once each and
+shares them; the day grid reads its visits as plain values and takes physicians and rooms from its own
+lists), then one each for physicians, rooms, working hours and time off. The grids themselves are built
+in `scheduling.calendar` from those rows.
 """
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,6 +23,8 @@ from clinic.roles import Role, permission_required, staff_with
 from patients.models import Patient
 from scheduling import calendar
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
+
+M = TypeVar("M", bound=Model)
 
 VISITS_PAGE = 50
 # Visits on a page of the day's list: a busy clinic books a thousand a day.
@@ -52,15 +56,29 @@ def _stepping(day: datetime.date, step: int) -> dict[str, Any]:
     }
 
 
+def _including(listed: list[M], used: Iterable[int | None], model: type[M]) -> list[M]:
+    """The listed resources plus any a visit uses that the list leaves out (an inactive room or physician),
+    in the order the visits first use them; read only when there are some."""
+    known = {item.pk for item in listed}
+    absent = list(dict.fromkeys(pk for pk in used if pk is not None and pk not in known))
+    if not absent:
+        return listed
+    found = model._default_manager.in_bulk(absent)
+    return listed + [found[pk] for pk in absent if pk in found]
+
+
 @permission_required("scheduling.view_appointment")
 def day(request: HttpRequest) -> HttpResponse:
     on = _day_from(request)
     by = "room" if request.GET.get("by") == "room" else "physician"
-    visits = list(Appointment.objects.on_day(on).holding_slot().with_shared_details())
+    rows = list(Appointment.objects.on_day(on).holding_slot().values_list(*calendar.GRID_FIELDS))
+    # Every physician and room a visit names, as the columns list them: the grid's own lists, read once.
+    physicians = _including(_physicians(), (row[calendar.GRID_PHYSICIAN] for row in rows), User)
+    rooms = _including(_rooms(), (row[calendar.GRID_ROOM] for row in rows), Room)
+    visits = calendar.grid_visits(rows, {p.pk: p for p in physicians}, {r.pk: r for r in rooms})
     if by == "room":
-        grid = calendar.room_grid(on, calendar.including(_rooms(), (v.room for v in visits)), visits)
+        grid = calendar.room_grid(on, rooms, visits)
     else:
-        physicians = calendar.including(_physicians(), (v.physician for v in visits))
         ids = [p.pk for p in physicians]
         hours = WorkingHours.objects.filter(physician__in=ids, weekday=on.weekday())
         off = TimeOff.objects.filter(physician__in=ids, starts_on__lte=on, ends_on__gte=on)

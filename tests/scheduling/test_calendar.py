@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clinic.roles import Role
 from procedures.models import ProcedureType
+from scheduling import calendar
 from scheduling.models import Appointment, Room, TimeOff, VisitType, WorkingHours
 from scheduling.services import Slot, appointment_book, appointment_cancel, appointment_set_status
 from scheduling.views import calendar as calendar_views
@@ -74,8 +75,8 @@ def test_the_day_view_draws_each_visit_in_its_physicians_column_at_its_rows(clie
     assert [c.title for c in grid.columns] == ["Paula Ibarra", "Adam Zhou"]
     assert (grid.first, grid.last, grid.rows) == (7 * 60, 18 * 60, 44)
     first, second = grid.columns
-    assert [(b.appointment, b.row, b.span) for b in first.blocks] == [(nine, 9, 2)]
-    assert [(b.appointment, b.row, b.span) for b in second.blocks] == [(quarter_past_ten, 14, 3)]
+    assert [(b.visit.pk, b.row, b.span) for b in first.blocks] == [(nine.pk, 9, 2)]
+    assert [(b.visit.pk, b.row, b.span) for b in second.blocks] == [(quarter_past_ten.pk, 14, 3)]
     assert not first.cells[8].free
     assert first.cells[7].free
     html = response.content.decode()
@@ -107,12 +108,27 @@ def test_the_room_view_has_a_column_per_room_and_names_the_physician(client, nur
     response = day_page(client, nurse, by="room")
     grid = response.context["grid"]
     assert [c.title for c in grid.columns] == ["Exam A", "Suite 1"]
-    assert [b.appointment for b in grid.columns[1].blocks] == [injection]
+    assert [b.visit.pk for b in grid.columns[1].blocks] == [injection.pk]
     assert grid.columns[0].blocks == []
     html = response.content.decode()
     assert "Paula Ibarra" in html
     assert injection.planned_summary in html
     assert f"?room={suite.pk}&amp;start=2026-03-10T09:00" in html
+
+
+def test_a_visit_with_a_former_physician_in_a_closed_room_still_has_its_columns(
+    client, frontdesk, ibarra, zhou, suite, exam
+):
+    book(zhou, at(DAY, 9), room=suite, name="Ana")
+    zhou.is_active, suite.active = False, False
+    zhou.save()
+    suite.save()
+    by_physician = day_page(client, frontdesk).context["grid"]
+    assert [c.title for c in by_physician.columns] == ["Paula Ibarra", "Adam Zhou"]
+    assert [b.visit.patient_name for b in by_physician.columns[1].blocks] == ["Lopez, Ana"]
+    by_room = day_page(client, frontdesk, by="room")
+    assert [c.title for c in by_room.context["grid"].columns] == ["Exam A", "Suite 1"]
+    assert "Adam Zhou · 09:00–09:30" in by_room.content.decode()
 
 
 def test_cancelled_visits_are_not_drawn_and_free_their_slot(client, frontdesk, ibarra):
@@ -164,7 +180,7 @@ def test_on_the_days_the_clocks_change_nine_oclock_is_the_nine_oclock_row(
     assert nine.starts_at.astimezone(datetime.UTC).hour == utc_hour
     response = day_page(client, frontdesk, day=day)
     column = response.context["grid"].columns[0]
-    assert [(b.appointment, b.row, b.span) for b in column.blocks] == [(nine, 9, 2), (afternoon, 41, 4)]
+    assert [(b.visit.pk, b.row, b.span) for b in column.blocks] == [(nine.pk, 9, 2), (afternoon.pk, 41, 4)]
     assert [c.label for c in column.cells[8:10]] == ["09:00", "09:15"]
     assert f"?physician={ibarra.pk}&amp;start={day}T09:30" in response.content.decode()
 
@@ -276,11 +292,12 @@ def busy_day(physicians, rooms, count, start=0):
     "params",
     # The visits, then physicians, rooms, working hours and time off as each page needs them, one query each,
     # on top of five for the request: session, user, two for its permissions, its roles for the menu. The day
-    # grid and the list read their visits' physicians, rooms and planned procedures in three more (once each,
-    # not per visit); the list counts its chips in one and its pages in another.
+    # grid reads its visits with their patients' names and planned procedures, and takes their physicians and
+    # rooms from its own two lists; the list reads its visits' physicians, rooms and planned procedures in three
+    # more (once each, not per visit), and counts its chips in one and its pages in another.
     [
-        {"by": "physician", "ceiling": 12},
-        {"by": "room", "ceiling": 10},
+        {"by": "physician", "ceiling": 10},
+        {"by": "room", "ceiling": 8},
         {"page": "week", "ceiling": 10},
         {"page": "agenda", "ceiling": 11},
     ],
@@ -329,9 +346,10 @@ def test_administrators_see_the_schedule_but_cannot_book_or_check_in(client, req
     assert (">Check in</button>" in agenda) is can_act
 
 
-@pytest.mark.parametrize("name", ["scheduling:day", "scheduling:agenda"])
+# The grid reads its visits as plain values and builds no Appointment at all; the list builds its page's.
+@pytest.mark.parametrize(("name", "built"), [("scheduling:day", 0), ("scheduling:agenda", 4)])
 def test_a_day_builds_that_days_visits_only_however_busy_the_other_days(
-    client, frontdesk, ibarra, zhou, suite, exam, name
+    client, frontdesk, ibarra, zhou, suite, exam, name, built
 ):
     busy_day([ibarra, zhou], [suite, exam], 4)
     url = f"{reverse(name)}?date={DAY}"
@@ -343,7 +361,7 @@ def test_a_day_builds_that_days_visits_only_however_busy_the_other_days(
             book(ibarra, at(DAY + datetime.timedelta(days=days), hour), room=suite, name=f"Other{days}{hour}")
     with instances_built() as many:
         client.get(url)
-    assert many[Appointment] == few[Appointment] == 4
+    assert many[Appointment] == few[Appointment] == built
     assert many.total == few.total
 
 
@@ -396,6 +414,10 @@ TEMPLATE_BLOCKS = Template(
 )
 
 
+def vars_of(block: calendar.Block) -> dict[str, object]:
+    return {name: getattr(block, name) for name in ("row", "span", "lane", "url", "starts", "ends")}
+
+
 @pytest.mark.parametrize("by", ["physician", "room"])
 def test_the_visit_blocks_tag_writes_what_the_template_wrote(client, frontdesk, ibarra, zhou, suite, by):
     esi = ProcedureType.objects.get(code="esi-transforaminal")
@@ -410,10 +432,13 @@ def test_the_visit_blocks_tag_writes_what_the_template_wrote(client, frontdesk, 
     appointment_cancel(appointment=book(zhou, at(DAY, 11), 20, name="Gone"), reason="Ill")
     grid = day_page(client, frontdesk, by=by).context["grid"]
     tag = Template("{% load schedule_grid %}{% visit_blocks column by %}")
+    appointments = Appointment.objects.with_details().in_bulk()
     drawn = lanes = 0
     for column in grid.columns:
-        context = {"column": column, "by": by}
-        assert tag.render(Context(context)) == TEMPLATE_BLOCKS.render(Context(context))
+        # The template drew each block from the visit's Appointment; the tag, from the grid's plain values.
+        blocks = [{**vars_of(block), "appointment": appointments[block.visit.pk]} for block in column.blocks]
+        written = TEMPLATE_BLOCKS.render(Context({"column": {"blocks": blocks}, "by": by}))
+        assert tag.render(Context({"column": column, "by": by})) == written
         drawn += len(column.blocks)
         lanes = max(lanes, column.lanes)
     assert drawn == 4
