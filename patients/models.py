@@ -19,6 +19,8 @@ NAME_ORDER = ("last_name", "first_name", "date_of_birth")
 # that it says "more than", and a search walks the name index instead of sorting (`PatientQuerySet.find`).
 COUNT_LIMIT = 1000
 SORT_LIMIT = 5000
+# How far down the registry's names a search with more matches than that walks for its page before it sorts them all.
+WALK_LIMIT = 5000
 MIN_WEIGHT_KG = Decimal("0.5")
 MAX_WEIGHT_KG = Decimal("400")
 
@@ -90,7 +92,8 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         are sorted, and counted in the same query (`_ranked_page`), so they are read once: PostgreSQL cannot
         walk the name index for them, as it would go from "A" assuming matches spread evenly, and a search
         whose matches sit in one part of the alphabet ("nguy": every Nguyen) read 118,000 rows for 25. When
-        they are many ("l", "555") walking the name index finds a page soonest. Few means up to SORT_LIMIT
+        they are many ("l", "555") walking the name index finds a page soonest, unless they too sit in one part
+        of the alphabet (`_walk_names`), and then they are all sorted and counted. Few means up to SORT_LIMIT
         when every term can use the trigram index (three characters or more: counting that far reads only
         matches), else up to COUNT_LIMIT, which bounds the count's scan.
         """
@@ -99,18 +102,39 @@ class PatientQuerySet(models.QuerySet["Patient"]):
             return Found(list(self.order_by(*NAME_ORDER)[start:end]), self.count_up_to(COUNT_LIMIT), COUNT_LIMIT)
         matching = self.search(query)
         limit = SORT_LIMIT if trigram_searchable(query) else COUNT_LIMIT
-        pks, matches = matching._ranked_page(query.strip(), limit, start, size)
+        mrn = query.strip()
+        pks, matches = matching._ranked_page(mrn, limit, start, size)
         if not pks and start:
             # Past the last page the page query returns no row to carry the count.
             matches = matching.count_up_to(limit)
         if matches > limit:
-            return Found(list(matching.order_by(*NAME_ORDER)[start:end]), matches, limit)
+            walked = matching._walk_names(start, end)
+            if walked is not None:
+                return Found(walked, matches, limit)
+            # Many matches in one part of the alphabet ("smith"): sort every one, which counts them all too.
+            pks, matches = matching._ranked_page(mrn, None, start, size)
+            limit = matches
         found = self.in_bulk(pks)
         return Found([found[pk] for pk in pks if pk in found], matches, limit)
 
-    def _ranked_page(self, mrn: str, limit: int, start: int, size: int) -> tuple[list[int], int]:
+    def _walk_names(self, start: int, end: int) -> list["Patient"] | None:
+        """Rows `start` to `end` in name order, if they are among the registry's first WALK_LIMIT names; else None.
+
+        Walking the name index finds a page soonest when the rows are spread over the alphabet ("mar", "555"),
+        but rows that sit late in it ("smith": 7,000 Smiths at 200,000 patients) had it read most of the registry
+        first, 400 ms. Any name will do as the bound: a full page before it is the page.
+        """
+        names = self.model._default_manager.order_by("last_name").values_list("last_name", flat=True)
+        bound = names[WALK_LIMIT : WALK_LIMIT + 1].first()
+        walk = self.order_by(*NAME_ORDER)
+        if bound is None:
+            return list(walk[start:end])
+        page = list(walk.filter(last_name__lte=bound)[start:end])
+        return page if len(page) == end - start else None
+
+    def _ranked_page(self, mrn: str, limit: int | None, start: int, size: int) -> tuple[list[int], int]:
         """The ids of `size` rows from `start` (the typed MRN first, then by name) and how many rows there are,
-        both from the first `limit` + 1 rows found in no order.
+        both from the first `limit` + 1 rows found in no order (every row if `limit` is None).
 
         One query reads the rows once for both: a count and a sorted page would each read every match (3,500
         heap rows for "nguy"). The ORM has no subquery in FROM, so its SQL for the bounded rows is wrapped by
@@ -118,9 +142,12 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         """
         # Named columns: SQLite does not name a subquery's columns after the table's.
         named = {f"found_{name}": F(name) for name in ("id", "mrn", "last_name", "first_name", "date_of_birth")}
-        rows_sql, params = self.order_by().values(**named)[: limit + 1].query.get_compiler(using=self.db).as_sql()
+        found = self.order_by().values(**named)
+        if limit is not None:
+            found = found[: limit + 1]
+        found_sql, params = found.query.get_compiler(using=self.db).as_sql()
         sql = (
-            f"SELECT found_id, COUNT(*) OVER () FROM ({rows_sql}) found "
+            f"SELECT found_id, COUNT(*) OVER () FROM ({found_sql}) found "
             "ORDER BY CASE WHEN found_mrn IN (%s, %s) THEN 0 ELSE 1 END, "
             "found_last_name, found_first_name, found_date_of_birth, found_id LIMIT %s OFFSET %s"
         )

@@ -179,6 +179,22 @@ def test_a_search_with_few_matches_reads_its_page_and_count_in_one_query_and_one
     assert [p.first_name for p in many.patients] == ["Pat0", "Pat1", "Pat2"]
 
 
+def test_many_matches_late_in_the_alphabet_are_sorted_and_counted_rather_than_walked_to(monkeypatch):
+    """Walking the names from "A" to the Smiths read most of the registry: the walk stops at WALK_LIMIT names."""
+    monkeypatch.setattr(models, "SORT_LIMIT", 2)
+    monkeypatch.setattr(models, "WALK_LIMIT", 2)
+    for last_name in ("Abbott", "Baker", "Carter", "Dunn"):
+        factories.patient(first_name="Pat", last_name=last_name)
+    for first_name in ("Zoe", "Amy", "Max"):
+        factories.patient(first_name=first_name, last_name="Smith")
+    late = Patient.objects.find("smith", size=2)
+    assert (late.matches, late.capped) == (3, False)
+    assert [p.first_name for p in late.patients] == ["Amy", "Max"]
+    early = Patient.objects.find("pat", size=2)
+    assert (early.matches, early.capped) == (3, True)
+    assert [p.last_name for p in early.patients] == ["Abbott", "Baker"]
+
+
 def test_short_terms_are_counted_less_far(monkeypatch):
     """A term under three characters cannot use the trigram index: counting its matches reads the table."""
     find = Patient.objects.find
