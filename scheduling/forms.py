@@ -112,7 +112,10 @@ class SlotForm(forms.Form):
 
 class BookingForm(SlotForm):
     patient = forms.ModelChoiceField(
-        queryset=Patient.objects.active(), widget=forms.HiddenInput, error_messages={"required": "Choose the patient."}
+        # With the payer, whose rules the limit check of a planned procedure reads.
+        queryset=Patient.objects.active().select_related("payer"),
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose the patient."},
     )
     visit_type = forms.ChoiceField(choices=VisitType.choices, label="Visit type", initial=VisitType.FOLLOW_UP)
     procedure_type = forms.ModelChoiceField(

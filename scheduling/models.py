@@ -304,9 +304,14 @@ class Appointment(models.Model):
             return ""
         return plan_summary(self.procedure_type.name, self.planned_levels, self.planned_side)
 
+    @property
+    def plans_procedure(self) -> bool:
+        """Whether the visit plans a procedure, which the limit check counts as a booked session."""
+        return self.visit_type == VisitType.PROCEDURE and self.procedure_type_id is not None
+
     def planned_injection(self) -> exposure.Injection | None:
         """The planned procedure as the limit engine sees it: booked, with no dose (that is decided in the room)."""
-        if self.visit_type != VisitType.PROCEDURE or self.procedure_type is None:
+        if not self.plans_procedure or self.procedure_type is None:
             return None
         side = self.planned_side or Side.MIDLINE
         return limits.proposed_injection(

@@ -145,16 +145,24 @@ def limits_recheck_after_log(procedure: Procedure) -> None:
     limits_recheck(procedure.patient)
 
 
+def _recheck_others(appointment: Appointment) -> None:
+    """`limits_recheck` after booking, moving or freeing this visit, if it plans a procedure: only planned
+    procedures count as booked sessions, so a follow-up or a consult changes nothing the others would pass."""
+    if appointment.plans_procedure:
+        limits_recheck(appointment.patient, exclude=appointment)
+
+
 def _lock(patient: Patient, slot: Slot) -> None:
     """Queue bookings that touch the same physician, room or patient (PostgreSQL row locks).
 
     Always physician, then room, then patient, so two bookings never wait on each other in a circle;
     the second one's conflict check then sees the first. SQLite's IMMEDIATE transactions queue anyway.
+    Only the ids are read: the lock is the point, and the rows are in hand already.
     """
-    User.objects.select_for_update().filter(pk=slot.physician.pk).first()
+    list(User.objects.select_for_update().filter(pk=slot.physician.pk).values_list("pk"))
     if slot.room is not None:
-        Room.objects.select_for_update().filter(pk=slot.room.pk).first()
-    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        list(Room.objects.select_for_update().filter(pk=slot.room.pk).values_list("pk"))
+    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
 
 
 def _save(appointment: Appointment, slot: Slot) -> None:
@@ -206,7 +214,7 @@ def appointment_book(
     _limit_snapshot(appointment)
     _require_limit_reason(appointment, limit_reason)
     _save(appointment, slot)
-    limits_recheck(patient, exclude=appointment)
+    _recheck_others(appointment)
     return appointment
 
 
@@ -222,7 +230,7 @@ def appointment_move(*, appointment: Appointment, slot: Slot, limit_reason: str 
     _limit_snapshot(appointment)
     _require_limit_reason(appointment, limit_reason or appointment.limit_override_reason)
     _save(appointment, slot)
-    limits_recheck(appointment.patient, exclude=appointment)
+    _recheck_others(appointment)
     return appointment
 
 
@@ -254,7 +262,7 @@ def _write_status(appointment: Appointment, status: str, reason: str = "") -> Ap
         _limit_snapshot(appointment)  # a visit that will not happen passes no limit
     appointment.save()
     if freed:
-        limits_recheck(appointment.patient, exclude=appointment)
+        _recheck_others(appointment)
     return appointment
 
 

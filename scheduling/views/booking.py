@@ -73,7 +73,8 @@ def _waitlist_entry(pk: int | None) -> WaitlistEntry | None:
 
 @permission_required("scheduling.add_appointment")
 def book(request: HttpRequest) -> HttpResponse:
-    form = BookingForm(_taking_offer(request), initial=_initial_booking(request))
+    # A posted form shows what was posted: the link's prefill (and the queries behind it) would go unseen.
+    form = BookingForm(_taking_offer(request), initial=None if request.method == "POST" else _initial_booking(request))
     moving = _offer_moves(form["waitlist"].value(), form["patient"].value())
     if request.method == "POST" and form.is_valid() and form.check_hours(form.cleaned_data["visit_type"]):
         try:

@@ -97,7 +97,7 @@ def test_booking_runs_the_same_queries_and_builds_the_same_rows_whatever_the_pas
         assert client.post(reverse("scheduling:new"), data).status_code == 302
 
     past_visits(clinic, patient, 1)
-    with django_assert_max_num_queries(21) as few, instances_built() as first:
+    with django_assert_max_num_queries(19) as few, instances_built() as first:
         post("09:00")
     past_visits(clinic, patient, 20, before=1)
     with django_assert_max_num_queries(len(few.captured_queries)), instances_built() as later:

@@ -209,6 +209,22 @@ def test_logging_a_procedure_re_checks_the_patients_bookings(physician, two_give
     assert booked.limit_would_pass
 
 
+def test_a_follow_up_leaves_the_checks_of_the_booked_procedures_alone(
+    physician, two_given, django_assert_max_num_queries
+):
+    # Only planned procedures count toward the limits: booking, moving or cancelling another visit changes
+    # nothing the patient's booked procedures would pass, so it costs what it costs a patient with none.
+    plain = factories.patient(first_name="Plain")
+    with django_assert_max_num_queries(50) as alone:
+        visit = book(plain, physician, at(DAY, 11))
+        appointment_cancel(appointment=visit, reason="Patient unwell")
+    booked = esi(two_given, physician, DAY)
+    with django_assert_max_num_queries(len(alone.captured_queries)):
+        visit = book(two_given, physician, at(DAY, 11))
+        appointment_cancel(appointment=visit, reason="Patient unwell")
+    assert Appointment.history.filter(id=booked.pk).count() == 1
+
+
 def test_a_consult_runs_no_limit_check(frontdesk, physician, near_limit):
     appointment = book(near_limit, physician, at(DAY, 11), visit_type="new_consult")
     assert (appointment.limit_would_pass, appointment.limit_summary) == (False, "")
