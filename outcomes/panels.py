@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from clinic.links import url_for_each
 from outcomes import rules
 from outcomes.responses import (
     call_time,
@@ -37,6 +38,8 @@ class FollowUpCell:
 @dataclass(frozen=True)
 class ResponseRow:
     procedure: Procedure
+    url: str
+    on: datetime.date
     label: str
     baseline_nrs: int | None
     best_relief_pct: int | None
@@ -65,15 +68,18 @@ def is_responder(response: rules.Response) -> bool | None:
     return None if relief is None else relief >= RESPONDER_PCT
 
 
-def response_row(procedure: Procedure, response: rules.Response) -> ResponseRow:
+def response_row(procedure: Procedure, response: rules.Response, url: str) -> ResponseRow:
+    zone = timezone.get_current_timezone()
     return ResponseRow(
         procedure=procedure,
+        url=url,
+        on=response.on,
         label=f"{procedure.procedure_type.name} {procedure.site_summary}".strip(),
         baseline_nrs=procedure.nrs_pre,
         best_relief_pct=response.best_relief_pct,
         lasted=_lasted(response.relief_duration(RESPONDER_PCT)),
         follow_ups=tuple(
-            FollowUpCell(f.label, timezone.localdate(call_time(f)), f.nrs, f.relief_pct, f.relief_days)
+            FollowUpCell(f.label, call_time(f).astimezone(zone).date(), f.nrs, f.relief_pct, f.relief_days)
             for f in recorded_follow_ups(procedure)
         ),
         responder=is_responder(response),
@@ -91,10 +97,11 @@ def responses_context(procedures: list[Procedure], *, recent: int | None = None)
     `recent` is how many procedures these are when they are not all the patient's.
     """
     path = trajectory_of(procedures)
+    detail = url_for_each("procedures:detail")
     return {
         "trajectory": path,
         "data": path.as_data(),
-        "rows": [response_row(p, response_of(p)) for p in reversed(procedures)],
+        "rows": [response_row(p, response_of(p), detail(p.pk)) for p in reversed(procedures)],
         "responder_pct": RESPONDER_PCT,
         "recent": recent,
     }

@@ -51,14 +51,16 @@ def responses_of(patient: Patient, *, families: Collection[str] | None = None) -
     counting = Procedure.objects.valid().for_patient(patient)
     if families is not None:
         counting = counting.filter(procedure_type__family__in=families)
-    calls: dict[int, list[tuple[datetime.datetime, int | None, int | None]]] = defaultdict(list)
+    # The clinic's zone is looked up once: `timezone.localdate` per value did it for every call and procedure.
+    zone = timezone.get_current_timezone()
+    calls: dict[int, list[tuple[datetime.date, int | None, int | None]]] = defaultdict(list)
     recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE, procedure__in=counting).order_by("recorded_at", "pk")
     for procedure_id, recorded_at, due_on, relief_pct, relief_days in recorded.values_list(
         "procedure_id", "recorded_at", "due_on", "relief_pct", "relief_days"
     ):
-        calls[procedure_id].append((_call_time(recorded_at, due_on), relief_pct, relief_days))
+        calls[procedure_id].append((_call_time(recorded_at, due_on).astimezone(zone).date(), relief_pct, relief_days))
     return [
-        _response(pk, timezone.localdate(performed_at), family, intent, label, relief, calls[pk])
+        _response(pk, performed_at.astimezone(zone).date(), family, intent, label, relief, calls[pk])
         for pk, performed_at, family, intent, label, relief in counting.order_by("performed_at", "pk").values_list(
             "pk", "performed_at", "procedure_type__family", "intent", "procedure_type__name", "relief_post_pct"
         )
@@ -88,9 +90,9 @@ def _response(
     intent: str,
     label: str,
     immediate_relief_pct: int | None,
-    calls: Iterable[tuple[datetime.datetime, int | None, int | None]],
+    calls: Iterable[tuple[datetime.date, int | None, int | None]],
 ) -> rules.Response:
-    """`calls` are the recorded follow-ups in call order: (call time, relief %, relief lasted days)."""
+    """`calls` are the recorded follow-ups in call order: (day of the call, relief %, relief lasted days)."""
     return rules.Response(
         procedure_id=procedure_id,
         on=performed_on,
@@ -99,8 +101,8 @@ def _response(
         label=label,
         immediate_relief_pct=immediate_relief_pct,
         points=tuple(
-            rules.Point(max(0, (timezone.localdate(at) - performed_on).days), relief_pct, relief_days)
-            for at, relief_pct, relief_days in calls
+            rules.Point(max(0, (day - performed_on).days), relief_pct, relief_days)
+            for day, relief_pct, relief_days in calls
             if relief_pct is not None
         ),
     )
@@ -115,7 +117,7 @@ def response_of(procedure: Procedure) -> rules.Response:
         procedure.intent,
         procedure.procedure_type.name,
         procedure.relief_post_pct,
-        [(call_time(f), f.relief_pct, f.relief_days) for f in recorded_follow_ups(procedure)],
+        [(timezone.localdate(call_time(f)), f.relief_pct, f.relief_days) for f in recorded_follow_ups(procedure)],
     )
 
 
@@ -165,6 +167,7 @@ def advise(patient: Patient, proposal: Injection) -> list[str]:
 @dataclass(frozen=True)
 class PainPoint:
     at: datetime.datetime
+    day: datetime.date  # `at` in clinic time: what the table and the chart's tooltip show
     nrs: int
     what: str
 
@@ -172,6 +175,7 @@ class PainPoint:
 @dataclass(frozen=True)
 class Marker:
     at: datetime.datetime
+    day: datetime.date
     label: str
 
 
@@ -183,12 +187,12 @@ class Trajectory:
     def as_data(self) -> dict[str, Any]:
         """For `json_script`: times as epoch milliseconds for the chart, days as clinic-time ISO dates."""
 
-        def when(at: datetime.datetime) -> dict[str, Any]:
-            return {"t": round(at.timestamp() * 1000), "day": timezone.localdate(at).isoformat()}
+        def when(at: datetime.datetime, day: datetime.date) -> dict[str, Any]:
+            return {"t": round(at.timestamp() * 1000), "day": day.isoformat()}
 
         return {
-            "points": [when(p.at) | {"nrs": p.nrs, "what": p.what} for p in self.points],
-            "markers": [when(m.at) | {"label": m.label} for m in self.markers],
+            "points": [when(p.at, p.day) | {"nrs": p.nrs, "what": p.what} for p in self.points],
+            "markers": [when(m.at, m.day) | {"label": m.label} for m in self.markers],
         }
 
 
@@ -200,20 +204,23 @@ def short_label(procedure: Procedure) -> str:
 
 def trajectory_of(procedures: list[Procedure]) -> Trajectory:
     """Pain over time (NRS before and after each procedure, at each recorded follow-up), and the procedures."""
+    zone = timezone.get_current_timezone()
     points: list[PainPoint] = []
+    markers: list[Marker] = []
     for procedure in procedures:
         label = short_label(procedure)
+        on = procedure.performed_at.astimezone(zone).date()
+        markers.append(Marker(procedure.performed_at, on, label))
         if procedure.nrs_pre is not None:
-            points.append(PainPoint(procedure.performed_at, procedure.nrs_pre, f"Before {label}"))
+            points.append(PainPoint(procedure.performed_at, on, procedure.nrs_pre, f"Before {label}"))
         if procedure.nrs_post is not None:
-            points.append(PainPoint(procedure.performed_at, procedure.nrs_post, f"After {label}"))
-        points.extend(
-            PainPoint(call_time(f), f.nrs, f"{f.label} after {label}")
-            for f in recorded_follow_ups(procedure)
-            if f.nrs is not None
-        )
+            points.append(PainPoint(procedure.performed_at, on, procedure.nrs_post, f"After {label}"))
+        for f in recorded_follow_ups(procedure):
+            if f.nrs is not None:
+                at = call_time(f)
+                points.append(PainPoint(at, at.astimezone(zone).date(), f.nrs, f"{f.label} after {label}"))
     points.sort(key=lambda p: p.at)  # stable: "before" stays ahead of "after" at the same time
-    return Trajectory(tuple(points), tuple(Marker(p.performed_at, short_label(p)) for p in procedures))
+    return Trajectory(tuple(points), tuple(markers))
 
 
 def trajectory(patient: Patient) -> Trajectory:

@@ -8,26 +8,21 @@ flagged today stays unflagged until a record of theirs changes; a flagged one ch
 - for the patients whose `refresh_on` has come: by `manage.py refresh_standing_limits` daily, and by
   `flagged_rows` before any page reads them, so a missed night never shows a stale flag.
 
-Histories are read as plain values (no model instances) in a fixed number of queries per chunk.
+Histories are read as plain values (no model instances) in a fixed number of queries per chunk (`limits.histories`).
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from patients.models import Patient
-from procedures import exposure, injections, limits
+from procedures import exposure, limits
 from procedures.models import (
     LimitRule,
     Procedure,
-    ProcedureMedication,
-    ProcedureSite,
-    ProcedureType,
     StandingLimit,
     StandingLimitsComputed,
 )
@@ -35,48 +30,10 @@ from procedures.models import (
 CHUNK = 2000
 
 
-def _histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, list[exposure.Injection]]:
-    """The valid records from `since` of these patients, as the engine sees them: three queries."""
-    records = Procedure.objects.valid().since(since).filter(patient_id__in=patient_ids)
-    sites: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for procedure_id, level, named_site, side in (
-        ProcedureSite.objects.filter(procedure__in=records)
-        .order_by("position", "pk")
-        .values_list("procedure_id", "level", "named_site", "side")
-    ):
-        sites[procedure_id].append((level or named_site, side))
-    doses: dict[int, list[exposure.Dose]] = defaultdict(list)
-    for procedure_id, drug, mg, factor in (
-        ProcedureMedication.objects.filter(procedure__in=records)
-        .order_by("pk")
-        .values_list("procedure_id", "drug__name", "dose_mg", "drug__mpe_factor")
-    ):
-        doses[procedure_id].append(exposure.Dose(drug, mg, factor or Decimal(0)))
-    types = {t.pk: t for t in ProcedureType.objects.all()}
-    histories: dict[int, list[exposure.Injection]] = defaultdict(list)
-    for pk, patient_id, performed_at, type_id, intent, approach in records.order_by().values_list(
-        "pk", "patient_id", "performed_at", "procedure_type_id", "intent", "approach"
-    ):
-        procedure_type = types[type_id]
-        intent, approach = procedure_type.usual(intent=intent, approach=approach)
-        histories[patient_id].append(
-            injections.build(
-                id=pk,
-                on=timezone.localdate(performed_at),
-                family=procedure_type.family,
-                intent=intent,
-                approach=approach,
-                sites=sites[pk],
-                doses=doses[pk],
-            )
-        )
-    return histories
-
-
 def evaluate(patient_ids: Sequence[int], on: datetime.date) -> dict[int, list[exposure.RuleResult]]:
     """A fresh evaluation of these patients' standing limits that are at or over, by patient."""
     rule_sets = limits.load_rule_sets()
-    histories = _histories(patient_ids, limits.lookback_start(rule_sets, on))
+    histories = limits.histories(patient_ids, limits.lookback_start(rule_sets, on))
     flagged: dict[int, list[exposure.RuleResult]] = {}
     for patient_id, payer, risk in Patient.objects.filter(pk__in=histories.keys()).values_list(
         "pk", "payer__key", "bone_density_risk"

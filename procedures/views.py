@@ -1,4 +1,5 @@
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic.audit import history_entries
+from clinic.links import url_for_each
 from clinic.roles import permission_required, require
 from patients.models import Patient
 from procedures import extensions, limits, services, spine, standing
@@ -19,6 +21,12 @@ from procedures.models import Procedure, ProcedureType, Side, StandingLimit
 
 CHART_PROCEDURES = 25
 PAGE_SIZE = 50
+
+
+def procedure_rows(procedures: Iterable[Procedure]) -> list[tuple[Procedure, str]]:
+    """Each procedure with its link, for `_procedure_rows.html`: the detail URL reversed once per list, not per row."""
+    detail = url_for_each("procedures:detail")
+    return [(procedure, detail(procedure.pk)) for procedure in procedures]
 
 
 def _get_procedure(request: HttpRequest, pk: int, permission: str = "procedures.view_procedure") -> Procedure:
@@ -191,7 +199,7 @@ def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any
     recent = list(Procedure.objects.for_patient(patient).since(limits.lookback_start(rule_sets, today)).with_details())
     return {
         "patient": patient,
-        "procedures": recent[:CHART_PROCEDURES],
+        "rows": procedure_rows(recent[:CHART_PROCEDURES]),
         "procedure_count": Procedure.objects.for_patient(patient).count(),
         "exposure": limits.patient_exposure(patient, recent, rule_sets, today),
         "can_log": request.user.has_perm("procedures.add_procedure") and not patient.is_archived,
@@ -203,4 +211,5 @@ def patient_procedures(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Every procedure of one patient, voided ones included, newest first."""
     patient = get_object_or_404(Patient, pk=patient_id)
     page = Paginator(Procedure.objects.for_patient(patient).with_details(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "procedures/patient_list.html", {"patient": patient, "page": page})
+    context = {"patient": patient, "page": page, "rows": procedure_rows(page)}
+    return render(request, "procedures/patient_list.html", context)

@@ -109,3 +109,40 @@ def test_the_live_check_builds_the_same_rows_whatever_the_history_before_the_loo
     with instances_built() as many:
         client.post(reverse("procedures:check"), data)
     assert many.by_model == few.by_model
+
+
+def test_the_live_check_reads_the_history_as_values_building_no_records(client, physician):
+    """Every keystroke's check reads the patient's history without building its records: the one procedure built
+    is the entry being typed."""
+    from procedures.models import ProcedureMedication, ProcedureSite
+
+    patient = factories.patient()
+    esis(patient, 3)
+    client.force_login(physician)
+    with instances_built() as built:
+        response = client.post(reverse("procedures:check"), factories.esi_entry(patient, physician))
+    assert response.context["check"] is not None
+    assert (built[Procedure], built[ProcedureSite], built[ProcedureMedication]) == (1, 0, 0)
+
+
+def test_the_chart_links_each_procedure_reversing_the_link_once(client, physician, monkeypatch):
+    from django import urls
+
+    patient = factories.patient()
+    esis(patient, 4)
+    client.force_login(physician)
+    links = [f'href="{procedure.get_absolute_url()}"' for procedure in Procedure.objects.filter(patient=patient)]
+    reversed_details = []
+    original = urls.reverse
+
+    def counting(viewname, *args, **kwargs):
+        if viewname == "procedures:detail":
+            reversed_details.append(viewname)
+        return original(viewname, *args, **kwargs)
+
+    monkeypatch.setattr("clinic.links.reverse", counting)
+    monkeypatch.setattr("procedures.models.records.reverse", counting)
+    page = client.get(patient.get_absolute_url()).content.decode()
+    assert all(link in page for link in links)
+    # Once for the procedures panel, once for the outcomes panel's responses; never once per row.
+    assert len(reversed_details) <= 2
