@@ -167,7 +167,7 @@ def seed_scale(*, patients: int, seed: int, stream: Stream, progress: bool = Tru
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table.db_table)}")
         mark = phase("vacuum", mark)
     # The dashboard's monthly sums, so its first page is as quick as the next (each month is one grouped query).
-    monthly.refresh_all(today)
+    monthly.refresh_all()
     mark = phase("monthly outcome sums", mark)
     summary.counts = {name: model._default_manager.count() for name, model in COUNTED.items()}
     summary.seconds = time.monotonic() - started

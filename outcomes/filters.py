@@ -50,6 +50,8 @@ class Criteria:
     region: str = ""
     # "Due by today" and the limit flags are as of this day.
     today: datetime.date = field(default_factory=timezone.localdate)
+    # Sums already read for these criteria, by grouping: several tables of one page share them.
+    read: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def starts_at(self) -> datetime.datetime:

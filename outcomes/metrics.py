@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 
 from outcomes import metric_responses as responses
 from outcomes import monthly
@@ -91,27 +91,38 @@ def complications(criteria: Criteria) -> Table:
     )
 
 
-def _medians(procedures: QuerySet[Procedure], column: str) -> dict[int, Decimal]:
-    """The median of a column per procedure type, in one query.
+def _medians(procedures: QuerySet[Procedure], *columns: str) -> dict[str, dict[int, Decimal]]:
+    """The median of each column per procedure type, over the fluoroscopy-guided procedures with a value.
 
-    Portable SQL (SQLite ≥ 3.25 and PostgreSQL both have window functions; only PostgreSQL has
-    percentile_cont): rank the values within each type, keep the middle one or two, average those.
+    Counted per distinct value, then the middle one or two found by running totals over those counts: the
+    values have a fixed resolution (0.1 s, 0.01 mGy), so there are a few thousand of them however many
+    procedures there are, and only the middles leave the database. Portable SQL (window functions).
     """
-    middle = (
-        procedures.filter(guidance=Guidance.FLUOROSCOPY, **{f"{column}__isnull": False})
-        .order_by()
-        .annotate(
-            position=Window(RowNumber(), partition_by=[F("procedure_type")], order_by=[F(column).asc(), F("pk")]),
-            measured=Window(Count("pk"), partition_by=[F("procedure_type")]),
-        )
-        # Integer division: n = 5 keeps row 3; n = 4 keeps rows 2 and 3.
-        .filter(position__gte=(F("measured") + 1) / 2, position__lte=F("measured") / 2 + 1)
-        .values_list("procedure_type", column)
-    )
-    values: dict[int, list[Decimal]] = defaultdict(list)
-    for type_id, value in middle:  # at most two rows per procedure type
-        values[type_id].append(value)
-    return {type_id: sum(pair, Decimal(0)) / len(pair) for type_id, pair in values.items()}
+    guided = procedures.filter(guidance=Guidance.FLUOROSCOPY).order_by()
+    found: dict[str, dict[int, Decimal]] = {}
+    for column in columns:
+        # No condition on the column and COUNT(*), so this reads the covering index of guided procedures alone.
+        counted = guided.values_list("procedure_type", column).annotate(n=Count("*"))
+        sql, params = counted.query.sql_with_params()
+        middles: dict[int, list[Decimal]] = defaultdict(list)
+        with connection.cursor() as cursor:
+            # The grouped query names its columns procedure_type, the column, and n.
+            cursor.execute(
+                "SELECT procedure_type, value FROM ("
+                f" SELECT procedure_type, {column} AS value, n,"
+                f"  SUM(n) OVER (PARTITION BY procedure_type ORDER BY {column}) AS upto,"
+                "  SUM(n) OVER (PARTITION BY procedure_type) AS total"
+                f" FROM ({sql}) AS counted WHERE {column} IS NOT NULL"
+                ") AS running"
+                # The values covering the middle positions, (total + 1) // 2 and total // 2 + 1 (the same one when
+                # the total is odd), without division: SUM is numeric in PostgreSQL and integer in SQLite.
+                " WHERE 2 * upto >= total AND 2 * (upto - n) <= total",
+                params,
+            )
+            for type_id, value in cursor.fetchall():
+                middles[type_id].append(Decimal(value))
+        found[column] = {type_id: sum(pair, Decimal(0)) / len(pair) for type_id, pair in middles.items()}
+    return found
 
 
 def fluoroscopy(criteria: Criteria) -> Table:
@@ -121,8 +132,8 @@ def fluoroscopy(criteria: Criteria) -> Table:
         ({**row, "n": row["procedures"], "fluoro": row["fluoroscopy"]} for row in monthly.totals(criteria, group)),
         key=lambda row: (row["procedure_type__name"], row["procedure_type"]),
     )
-    times = _medians(procedures, "fluoro_time_s") if grouped else {}
-    kerma = _medians(procedures, "air_kerma_mgy") if grouped else {}
+    medians = _medians(procedures, "fluoro_time_s", "air_kerma_mgy") if grouped else {}
+    times, kerma = medians.get("fluoro_time_s", {}), medians.get("air_kerma_mgy", {})
     return Table(
         slug="fluoroscopy",
         title="Fluoroscopy use and dose by procedure type",

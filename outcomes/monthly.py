@@ -6,28 +6,32 @@ range takes from months that are not whole (this month so far), so the kept rows
 differ in what they count. `totals` adds both up for the dashboard's filters and grouping.
 
 Each write to a procedure or its follow-ups marks the procedure's month stale in its own transaction
-(`month_changed`); the next read recomputes stale months before using them. The current month and later
-ones are never kept: they change all day and are read live.
+(`month_changed`); the next read recomputes stale months before using them. A range that ends today reads
+this month from its kept rows too, as nothing was performed after today.
 """
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
+    Case,
     Count,
     DateField,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce, TruncMonth
@@ -42,35 +46,44 @@ from procedures.models import Guidance, Procedure, ProcedureSite
 # The spinal levels of each region, by their first letter.
 REGION_LETTERS = {Region.CERVICOTHORACIC.value: ("C", "T"), Region.LUMBOSACRAL.value: ("L", "S")}
 # The grouping a kept row is made of; the dashboard groups further by any of these and their relations.
-KEY = ("month", "physician", "procedure_type", "cervicothoracic", "lumbosacral")
+KEY = ("month", "physician", "procedure_type", "regions")
+REGION_BIT = 2  # in `regions`: 1 cervicothoracic, 2 lumbosacral
 # A procedure's physician is `performed_by` on the record and `physician` on the kept row.
 LIVE_NAMES = {"physician": "performed_by"}
 FOREIGN_KEYS = {"physician", "procedure_type"}
 
 
-def _in_region(region: str) -> Exists:
+def _in_region(region: str, procedure: str = "pk") -> Exists:
     letters = Q()
     for letter in REGION_LETTERS[region]:
         letters |= Q(level__startswith=letter)
-    return Exists(ProcedureSite.objects.filter(letters, procedure=OuterRef("pk")))
+    return Exists(ProcedureSite.objects.filter(letters, procedure=OuterRef(procedure)))
+
+
+def matching(criteria: Criteria, through: str = "") -> list[Q | Exists]:
+    """The filters every procedure metric counts by: not voided, in the date range, matching the filters.
+
+    `through` names the procedure from another model ("procedure" from a follow-up), so those rows are
+    filtered by a plain join rather than a list of procedures. A region matches a procedure with at least
+    one spinal level there (C/T or L/S); procedures at named sites only (a knee) drop out once one is chosen.
+    """
+    at = f"{through}__" if through else ""
+    found: list[Q | Exists] = [
+        Q(**{f"{at}voided_at__isnull": True}),
+        Q(**{f"{at}performed_at__gte": criteria.starts_at, f"{at}performed_at__lt": criteria.ends_before}),
+    ]
+    if criteria.physician is not None:
+        found.append(Q(**{f"{at}performed_by": criteria.physician}))
+    if criteria.family:
+        found.append(Q(**{f"{at}procedure_type__family": criteria.family}))
+    if criteria.region:
+        found.append(_in_region(criteria.region, through or "pk"))
+    return found
 
 
 def procedures_in(criteria: Criteria) -> QuerySet[Procedure]:
-    """The procedures every procedure metric counts: not voided, in the date range, matching the filters.
-
-    A region matches a procedure with at least one spinal level there (C/T or L/S); procedures at named
-    sites only (a knee) have no region and drop out once a region is chosen.
-    """
-    procedures = Procedure.objects.valid().filter(
-        performed_at__gte=criteria.starts_at, performed_at__lt=criteria.ends_before
-    )
-    if criteria.physician is not None:
-        procedures = procedures.filter(performed_by=criteria.physician)
-    if criteria.family:
-        procedures = procedures.filter(procedure_type__family=criteria.family)
-    if criteria.region:
-        procedures = procedures.filter(_in_region(criteria.region))
-    return procedures.order_by()
+    """The procedures the metrics count (`matching`)."""
+    return Procedure.objects.filter(*matching(criteria)).order_by()
 
 
 def _closed_follow_ups(status: FollowUpStatus) -> Subquery:
@@ -82,6 +95,24 @@ def _closed_follow_ups(status: FollowUpStatus) -> Subquery:
         .values("n")
     )
     return Subquery(closed, output_field=IntegerField())
+
+
+def _regions() -> Coalesce:
+    """The procedure's spinal regions in one look at its sites: 1 for a C or T level, 2 for an L or S
+    level, 3 for both, 0 for none (a knee)."""
+    cervicothoracic = Q(level__startswith="C") | Q(level__startswith="T")
+    lumbosacral = Q(level__startswith="L") | Q(level__startswith="S")
+    mask = (
+        ProcedureSite.objects.filter(procedure=OuterRef("pk"))
+        .order_by()
+        .values("procedure")
+        .annotate(
+            mask=Max(Case(When(cervicothoracic, then=1), default=0))
+            + Max(Case(When(lumbosacral, then=REGION_BIT), default=0))
+        )
+        .values("mask")
+    )
+    return Coalesce(Subquery(mask, output_field=IntegerField()), Value(0))
 
 
 def measured(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
@@ -99,8 +130,7 @@ def measured(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
         .annotate(
             # The month in the clinic's time zone (the active one), as on the procedure record.
             month=TruncMonth("performed_at", output_field=DateField()),
-            cervicothoracic=_in_region(Region.CERVICOTHORACIC.value),
-            lumbosacral=_in_region(Region.LUMBOSACRAL.value),
+            regions=_regions(),
         )
     )
 
@@ -160,12 +190,18 @@ def month_refresh(month: datetime.date) -> None:
         return
     MonthlyOutcome.objects.filter(month=month).delete()
     whole_month = Criteria(date_from=month, date_to=_last_day(month))
-    MonthlyOutcome.objects.bulk_create(
-        MonthlyOutcome(**{f"{name}_id" if name in FOREIGN_KEYS else name: value for name, value in row.items()})
-        for row in _counted(whole_month, KEY)
-    )
+    MonthlyOutcome.objects.bulk_create(_kept_row(row) for row in _counted(whole_month, KEY))
     marker.fresh = True
     marker.save(update_fields=["fresh"])
+
+
+def _kept_row(row: dict[str, Any]) -> MonthlyOutcome:
+    regions = row.pop("regions")
+    return MonthlyOutcome(
+        **{f"{name}_id" if name in FOREIGN_KEYS else name: value for name, value in row.items()},
+        cervicothoracic=bool(regions & 1),
+        lumbosacral=bool(regions & REGION_BIT),
+    )
 
 
 def months_refresh(months: Iterable[datetime.date]) -> None:
@@ -176,12 +212,13 @@ def months_refresh(months: Iterable[datetime.date]) -> None:
             month_refresh(month)
 
 
-def refresh_all(today: datetime.date) -> int:
-    """Compute every past month from the first procedure on (after a bulk load); returns how many."""
-    first = Procedure.objects.order_by("performed_at").values_list("performed_at", flat=True).first()
-    if first is None:
+def refresh_all() -> int:
+    """Compute every month from the first procedure to the last (after a bulk load); returns how many."""
+    dates = Procedure.objects.order_by("performed_at").values_list("performed_at", flat=True)
+    first, last = dates.first(), dates.last()
+    if first is None or last is None:
         return 0
-    months = split(_first_of_month(first), today, today).months
+    months = split(_first_of_month(first), timezone.localdate(last), end_month_whole=True).months
     months_refresh(months)
     return len(months)
 
@@ -199,12 +236,16 @@ class Split:
     edges: list[tuple[datetime.date, datetime.date]]
 
 
-def split(start: datetime.date, end: datetime.date, today: datetime.date) -> Split:
-    # Months that end before today: the current month changes all day, so it is always read live.
+def split(start: datetime.date, end: datetime.date, *, end_month_whole: bool = False) -> Split:
+    """The whole months within [start, end], and the days before and after them.
+
+    `end_month_whole`: nothing was performed in end's month after end (as when the range ends today), so that
+    month's kept rows hold exactly the range's part of it and it counts as whole.
+    """
     first = start if start.day == 1 else month_shift(start.replace(day=1), 1)
     months: list[datetime.date] = []
     month = first
-    while _last_day(month) <= end and _last_day(month) < today:
+    while _last_day(month) <= end or (end_month_whole and month <= end):
         months.append(month)
         month = month_shift(month, 1)
     if not months:
@@ -216,6 +257,12 @@ def split(start: datetime.date, end: datetime.date, today: datetime.date) -> Spl
     if after <= end:
         edges.append((after, end))
     return Split(months, edges)
+
+
+def _nothing_later_in_month(day: datetime.date) -> bool:
+    """No procedure counts in day's month after day (one look at the date index)."""
+    rest = Criteria(date_from=day + datetime.timedelta(days=1), date_to=_last_day(day))
+    return rest.date_from > rest.date_to or not procedures_in(rest).exists()
 
 
 def _kept(criteria: Criteria, months: list[datetime.date]) -> QuerySet[MonthlyOutcome]:
@@ -238,17 +285,24 @@ def totals(criteria: Criteria, group: Sequence[str], *, live: bool = False) -> l
     """The measures summed per group (names as on `MonthlyOutcome`, e.g. "procedure_type__family", "month",
     "physician__last_name") over the criteria. `live=True` counts every day from the procedures: the
     fresh evaluation the kept rows are checked against."""
-    parts = (
-        Split([], [(criteria.date_from, criteria.date_to)])
-        if live
-        else split(criteria.date_from, criteria.date_to, criteria.today)
-    )
+    remembered = ("totals", tuple(group), live)
+    if remembered not in criteria.read:
+        criteria.read[remembered] = _totals(criteria, group, live)
+    return [dict(row) for row in criteria.read[remembered]]
+
+
+def _totals(criteria: Criteria, group: Sequence[str], live: bool) -> list[dict[str, Any]]:
+    if live:
+        parts = Split([], [(criteria.date_from, criteria.date_to)])
+    else:
+        whole = _nothing_later_in_month(criteria.date_to)
+        parts = split(criteria.date_from, criteria.date_to, end_month_whole=whole)
     found: list[dict[str, Any]] = []
     if parts.months:
         months_refresh(parts.months)
         found += _kept(criteria, parts.months).values(*group).annotate(**{m: Sum(m) for m in MEASURES})
     for start, end in parts.edges:
-        found += _counted(dataclasses.replace(criteria, date_from=start, date_to=end), group)
+        found += _counted(dataclasses.replace(criteria, date_from=start, date_to=end, read={}), group)
     return _merged(found, group)
 
 
@@ -256,10 +310,30 @@ def _counted(criteria: Criteria, group: Sequence[str]) -> list[dict[str, Any]]:
     """The measures per group counted from the procedures themselves, under the kept rows' names."""
     live_group = [_live_name(name) for name in group]
     rows = measured(procedures_in(criteria)).values(*live_group).annotate(**SUMS).values(*live_group, *MEASURES)
-    return [
-        {name: row[live] for name, live in zip(group, live_group, strict=True)} | {m: row[m] for m in MEASURES}
-        for row in rows
-    ]
+    with _planned_for_lookups():
+        return [
+            {name: row[live] for name, live in zip(group, live_group, strict=True)} | {m: row[m] for m in MEASURES}
+            for row in rows
+        ]
+
+
+@contextmanager
+def _planned_for_lookups(*settings: str) -> Iterator[None]:
+    """A month is ~15,000 procedures among millions: PostgreSQL's default costs take the per-procedure index
+    lookups (sites, response, follow-ups) for slower than reading whole tables, which is 10× slower here with
+    the tables cached. Costs as for an SSD-backed, cached database, for this query's transaction only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for setting in ("random_page_cost = 1.1", "jit = off", *settings):
+                    cursor.execute(f"SET LOCAL {setting}")
+        yield
+
+
+def through_lookups() -> AbstractContextManager[None]:
+    """For a query from a few thousand rows to their procedures: PostgreSQL reads a whole year of procedures
+    to hash them rather than look up each by its key, three times slower; make it look them up."""
+    return _planned_for_lookups("enable_hashjoin = off", "enable_mergejoin = off")
 
 
 def _merged(rows: list[dict[str, Any]], group: Sequence[str]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from outcomes import monthly
-from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse
+from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse, next_working_day
 from outcomes.scoring import RESPONSE_DAYS, disability_score
 from procedures.models import Procedure
 
@@ -34,6 +34,28 @@ def followups_schedule(procedure: Procedure) -> list[FollowUp]:
         )
         for interval in intervals
     ]
+
+
+def followups_move_with(procedure: Procedure, performed_before: datetime.datetime) -> None:
+    """A correction moved the procedure to another day: its calls still to make are due again counted from
+    the new date (so a call is never due before its procedure). Calls already made stay as they were.
+
+    Registered as a procedures after-change hook, so it runs in the correcting transaction.
+    """
+    if timezone.localdate(procedure.performed_at) == timezone.localdate(performed_before):
+        return
+    intervals = {
+        interval.label: interval
+        for interval in FollowUpInterval.objects.filter(family=procedure.procedure_type.family).order_by("-active")
+    }
+    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE):
+        interval = intervals.get(follow_up.label)
+        follow_up.due_on = (
+            interval.due_on(procedure.performed_at)
+            if interval is not None
+            else next_working_day(timezone.localdate(procedure.performed_at) + datetime.timedelta(follow_up.days_after))
+        )
+        follow_up.save(update_fields=["due_on"])  # one save each: every move has its audit row
 
 
 def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:

@@ -5,12 +5,15 @@ frozen there, so the dates below hold whatever day the suite runs on.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from outcomes.models import FollowUpInterval
-from procedures.models import Procedure
+from outcomes.services import followup_record
+from procedures.models import Drug, Procedure
+from procedures.services import MedicationInput, SiteInput, procedure_update
 from tests import factories
 from tests.clock import clinic_time, on_clinic_day
 
@@ -154,3 +157,46 @@ def test_a_call_moved_off_a_weekend_is_upcoming_that_weekend_due_on_monday_and_o
     assert sections_on(client, nurse, D(2026, 3, 1)) == {"today": [], "overdue": [], "upcoming": [1]}
     assert sections_on(client, nurse, D(2026, 3, 2)) == {"today": [0], "overdue": [], "upcoming": []}
     assert sections_on(client, nurse, D(2026, 3, 3)) == {"today": [], "overdue": [-1], "upcoming": []}
+
+
+# A correction of the procedure's date moves the calls still to make; calls already made stay as recorded.
+
+
+def test_correcting_the_date_moves_the_calls_still_to_make_and_keeps_the_ones_made():
+    procedure = logged(D(2027, 2, 15))  # a Monday: 2 weeks is 1 March, 6 weeks is 29 March
+    two_weeks = procedure.follow_ups.get(label="2 weeks")
+    with on_clinic_day(D(2027, 3, 1), hour=12):
+        followup_record(follow_up=two_weeks, recorded_by=procedure.performed_by, relief_pct=50, nrs=3, method="phone")
+        procedure_update(
+            procedure=procedure,
+            sites=[SiteInput("L5-S1", "left")],
+            medications=[MedicationInput(Drug.objects.get(name="Dexamethasone sodium phosphate"), Decimal(10))],
+            performed_at=clinic_time(D(2027, 2, 12), 10),  # the Friday before
+        )
+    dates = due_dates(procedure)
+    assert dates["2 weeks"] == D(2027, 3, 1)  # made on that day: it stays
+    assert dates["6 weeks"] == D(2027, 3, 26)  # three days earlier, a Friday
+
+
+def test_a_call_moved_onto_a_weekend_is_due_the_monday_after():
+    procedure = logged(D(2027, 2, 15))
+    with on_clinic_day(D(2027, 2, 20), hour=12):
+        procedure_update(
+            procedure=procedure,
+            sites=[SiteInput("L5-S1", "left")],
+            medications=[MedicationInput(Drug.objects.get(name="Dexamethasone sodium phosphate"), Decimal(10))],
+            performed_at=clinic_time(D(2027, 2, 20), 10),  # a Saturday: 2 weeks after is a Saturday
+        )
+    assert due_dates(procedure)["2 weeks"] == D(2027, 3, 8)
+
+
+def test_a_call_moved_off_a_weekend_is_counted_again_from_the_new_date():
+    procedure = logged(D(2027, 2, 20))  # a Saturday: 2 weeks is Saturday 6 March, so due Monday 8 March
+    with on_clinic_day(D(2027, 2, 22), hour=12):
+        procedure_update(
+            procedure=procedure,
+            sites=[SiteInput("L5-S1", "left")],
+            medications=[MedicationInput(Drug.objects.get(name="Dexamethasone sodium phosphate"), Decimal(10))],
+            performed_at=clinic_time(D(2027, 2, 22), 10),  # the Monday after: 2 weeks is Monday 8 March
+        )
+    assert due_dates(procedure)["2 weeks"] == D(2027, 3, 8)

@@ -126,43 +126,46 @@ def test_the_kept_sums_agree_with_a_fresh_count_through_late_entries_corrections
 
 def test_a_change_to_a_summed_month_shows_on_the_next_look(physician):
     start = (TODAY.replace(day=1) - datetime.timedelta(days=70)).replace(day=1)
-    criteria = Criteria(date_from=start, date_to=TODAY, today=TODAY)
+
+    def procedures_counted() -> int:  # a look at the dashboard: criteria are made anew for each request
+        criteria = Criteria(date_from=start, date_to=TODAY, today=TODAY)
+        return sum(row["procedures"] for row in monthly.totals(criteria, ["month"]))
+
     factories.procedure(factories.patient(), on=start + datetime.timedelta(days=3), physician=physician)
-    assert sum(row["procedures"] for row in monthly.totals(criteria, ["month"])) == 1
+    assert procedures_counted() == 1
     assert SummarizedMonth.objects.get(month=start).fresh
 
     factories.procedure(factories.patient(), on=start + datetime.timedelta(days=9), physician=physician)
     assert not SummarizedMonth.objects.get(month=start).fresh
-    assert sum(row["procedures"] for row in monthly.totals(criteria, ["month"])) == 2
+    assert procedures_counted() == 2
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "today", "months", "edges"),
+    ("start", "end", "end_month_whole", "months", "edges"),
     [
-        # The default range: eleven whole months, and this month so far counted live.
-        ("2026-01-01", "2026-12-05", "2026-12-05", ("2026-01-01", "2026-11-01"), [("2026-12-01", "2026-12-05")]),
+        # The default range when nothing was performed after today: twelve kept months.
+        ("2026-01-01", "2026-12-05", True, ("2026-01-01", "2026-12-01"), []),
+        # ...and when something was (a procedure entered for tomorrow): this month so far counted live.
+        ("2026-01-01", "2026-12-05", False, ("2026-01-01", "2026-11-01"), [("2026-12-01", "2026-12-05")]),
         # Mid-month edges on both sides.
         (
             "2026-01-15",
             "2026-04-10",
-            "2026-12-05",
+            False,
             ("2026-02-01", "2026-03-01"),
-            [
-                ("2026-01-15", "2026-01-31"),
-                ("2026-04-01", "2026-04-10"),
-            ],
+            [("2026-01-15", "2026-01-31"), ("2026-04-01", "2026-04-10")],
         ),
         # A leap February is whole when the range ends on the 29th.
-        ("2028-02-01", "2028-02-29", "2028-03-01", ("2028-02-01", "2028-02-01"), []),
-        # The month that ends today is still changing: live.
-        ("2026-10-01", "2026-11-30", "2026-11-30", ("2026-10-01", "2026-10-01"), [("2026-11-01", "2026-11-30")]),
+        ("2028-02-01", "2028-02-29", False, ("2028-02-01", "2028-02-01"), []),
+        # Across a year end.
+        ("2026-11-01", "2027-01-31", False, ("2026-11-01", "2027-01-01"), []),
         # No whole month: all live.
-        ("2026-03-05", "2026-03-20", "2026-12-05", None, [("2026-03-05", "2026-03-20")]),
+        ("2026-03-05", "2026-03-20", False, None, [("2026-03-05", "2026-03-20")]),
     ],
 )
-def test_a_range_is_read_as_whole_past_months_and_live_edges(start, end, today, months, edges):
+def test_a_range_is_read_as_whole_months_and_live_edges(start, end, end_month_whole, months, edges):
     day = datetime.date.fromisoformat
-    parts = monthly.split(day(start), day(end), day(today))
+    parts = monthly.split(day(start), day(end), end_month_whole=end_month_whole)
     if months is None:
         assert parts.months == []
     else:
