@@ -205,7 +205,7 @@ def _agenda_row(appointment: Appointment, problem: str = "") -> dict[str, Any]:
     """The day's list row of one visit, as the status view swaps it in (its next step returns to the list)."""
     (row,) = calendar.agenda_rows([appointment])
     back = f"{reverse('scheduling:agenda')}?date={appointment.local_start:%Y-%m-%d}"
-    return {"row": row, "can_change": True, "back": back, "problem": problem}
+    return {"rows": [row], "can_change": True, "back": back, "problem": problem}
 
 
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:

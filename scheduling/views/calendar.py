@@ -145,6 +145,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     shown = day.filter(calendar.agenda_filter(show))
     ordered = shown.with_shared_details().order_by("starts_at", "physician__last_name", "pk")
     paginator = Paginator(ordered, AGENDA_PAGE)
+    paginator.count = counts[show]  # counted with the chips already: no second count of the day
     number = request.GET.get("page")
     if not number and on == timezone.localdate():
         number = str(shown.filter(ends_at__lte=timezone.now()).count() // AGENDA_PAGE + 1)

@@ -294,12 +294,12 @@ def busy_day(physicians, rooms, count, start=0):
     # on top of five for the request: session, user, two for its permissions, its roles for the menu. The day
     # grid reads its visits with their patients' names and planned procedures, and takes their physicians and
     # rooms from its own two lists; the list reads its visits' physicians, rooms and planned procedures in three
-    # more (once each, not per visit), and counts its chips in one and its pages in another.
+    # more (once each, not per visit), and counts its chips, and with them its pages, in one.
     [
         {"by": "physician", "ceiling": 10},
         {"by": "room", "ceiling": 8},
         {"page": "week", "ceiling": 10},
-        {"page": "agenda", "ceiling": 11},
+        {"page": "agenda", "ceiling": 10},
     ],
     ids=["day", "day-by-room", "week", "list"],
 )
