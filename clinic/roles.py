@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from clinic.auth import role_names
+
 
 class Role(StrEnum):
     FRONT_DESK = "Front desk"
@@ -170,6 +172,4 @@ def permission_required(
 
 
 def user_roles(user: User | AnonymousUser) -> list[str]:
-    if not user.is_authenticated:
-        return []
-    return [group.name for group in user.groups.all()]
+    return role_names(user)

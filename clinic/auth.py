@@ -1,0 +1,72 @@
+"""Django's model backend, reading a user's permissions and roles in one query per request instead of three.
+
+Every page checks a permission on the server and shows the user's roles in its header. Django's backend reads
+the user's own permissions and their groups' permissions in two queries, and the header reads the group names
+in a third; here one query reads all three, cached on the user object for the request as Django caches them.
+Nothing is kept across requests, so a role taken away applies on the very next page.
+"""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+ROLES_CACHE = "_role_names"
+
+
+def _read(user: User) -> None:
+    group_table = Group._meta.db_table
+    membership = User.groups.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
+    user_permissions = User.user_permissions.through._meta.db_table
+    permission_table = Permission._meta.db_table
+    content_type_table = ContentType._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The user's groups, each with its permissions (none for a group without any)...
+            f"SELECT g.name, ct.app_label, p.codename FROM {membership} m"
+            f" JOIN {group_table} g ON g.id = m.group_id"
+            f" LEFT JOIN {group_permissions} gp ON gp.group_id = g.id"
+            f" LEFT JOIN {permission_table} p ON p.id = gp.permission_id"
+            f" LEFT JOIN {content_type_table} ct ON ct.id = p.content_type_id"
+            " WHERE m.user_id = %s"
+            # ...and the permissions given to the user directly.
+            " UNION ALL SELECT NULL, ct.app_label, p.codename"
+            f" FROM {user_permissions} up JOIN {permission_table} p ON p.id = up.permission_id"
+            f" JOIN {content_type_table} ct ON ct.id = p.content_type_id WHERE up.user_id = %s",
+            [user.pk, user.pk],
+        )
+        rows = cursor.fetchall()
+    roles: dict[str, None] = {}
+    from_groups: set[str] = set()
+    own: set[str] = set()
+    for group, app_label, codename in rows:
+        if group is not None:
+            roles[group] = None
+        if codename is not None:
+            (from_groups if group is not None else own).add(f"{app_label}.{codename}")
+    setattr(user, ROLES_CACHE, sorted(roles))
+    user._group_perm_cache = from_groups  # type: ignore[attr-defined]
+    user._user_perm_cache = own  # type: ignore[attr-defined]
+
+
+class RoleBackend(ModelBackend):
+    def _get_permissions(self, user_obj: Any, obj: Any, from_name: str) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None or user_obj.is_superuser:
+            # Superusers hold every permission; Django's own reading lists them.
+            permissions: set[str] = super()._get_permissions(user_obj, obj, from_name)  # type: ignore[misc]
+            return permissions
+        if not hasattr(user_obj, f"_{from_name}_perm_cache"):
+            _read(user_obj)
+        return set(getattr(user_obj, f"_{from_name}_perm_cache"))
+
+
+def role_names(user: User | AnonymousUser) -> list[str]:
+    """The user's roles (group names), read with their permissions when this request has already read those."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, ROLES_CACHE):
+        _read(user)
+    return list(getattr(user, ROLES_CACHE))
