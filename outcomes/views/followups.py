@@ -26,6 +26,9 @@ from procedures.models import ProcedureSite
 UPCOMING_DAYS = 7
 # Calls per page of a section: the overdue backlog of a large clinic runs to tens of thousands.
 PAGE_SIZE = 50
+# On the page with every section, today's calls come first; of the overdue and the upcoming ones, the first few
+# and how many there are, with a link to page through them.
+PREVIEW_SIZE = 10
 WORKLIST_SECTIONS = (
     ("today", "Due today", "No calls due today."),
     ("overdue", "Overdue", "Nothing overdue."),
@@ -71,11 +74,12 @@ class Section:
     empty: str
     count: int = 0  # calls in the whole section
     number: int = 1  # the page shown
+    size: int = PAGE_SIZE  # calls a page
     groups: list[PatientCalls] = field(default_factory=list)
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.count // PAGE_SIZE))
+        return max(1, -(-self.count // self.size))
 
     @property
     def has_next(self) -> bool:
@@ -88,7 +92,7 @@ class Section:
     @property
     def shown(self) -> int:
         """Calls on this page."""
-        return min(PAGE_SIZE, self.count - (self.number - 1) * PAGE_SIZE)
+        return min(self.size, self.count - (self.number - 1) * self.size)
 
 
 def _in_section(key: str, today: datetime.date) -> Q:
@@ -113,9 +117,9 @@ def _fill(sections: list[Section], today: datetime.date) -> None:
     """
     pages: dict[str, list[int]] = {}
     for section in sections:
-        start = (section.number - 1) * PAGE_SIZE
+        start = (section.number - 1) * section.size
         in_order = FollowUp.objects.open().filter(_in_section(section.key, today)).order_by(*CALL_ORDER)
-        pages[section.key] = list(in_order.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+        pages[section.key] = list(in_order.values_list("pk", flat=True)[start : start + section.size])
     wanted = [pk for page in pages.values() for pk in page]
     found = {follow_up.pk: follow_up for follow_up in _with_sites(FollowUp.objects.filter(pk__in=wanted))}
     record, not_reached = url_for_each("outcomes:record"), url_for_each("outcomes:not_reached")
@@ -164,17 +168,19 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 
 @permission_required("outcomes.view_followup")
 def worklist(request: HttpRequest) -> HttpResponse:
-    """Due today, overdue (oldest first) and upcoming, a page of each; `?section=` pages through one."""
+    """Due today (a page), and the first few overdue (oldest first) and upcoming; `?section=` pages through one."""
     today = timezone.localdate()
     keys = [key for key, _title, _empty in WORKLIST_SECTIONS]
     only = request.GET.get("section") if request.GET.get("section") in keys else None
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     counts = FollowUp.objects.filter(due_on__lte=horizon).count_open(**{key: _in_section(key, today) for key in keys})
-    sections = [Section(key, title, empty, count=counts[key]) for key, title, empty in WORKLIST_SECTIONS]
+    sections = [Section(key, title, empty, counts[key], size=PAGE_SIZE) for key, title, empty in WORKLIST_SECTIONS]
     shown = [section for section in sections if only in (None, section.key)]
     for section in shown:
         if section.key == only:
             section.number = _page_number(request.GET.get("page"), section.num_pages)
+        elif section.key != "today":
+            section.size = min(PREVIEW_SIZE, PAGE_SIZE)
     _fill([section for section in shown if section.count], today)
     context = {
         "sections": shown,

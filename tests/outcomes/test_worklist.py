@@ -167,6 +167,7 @@ def test_a_page_of_a_section_runs_no_more_queries_than_the_whole_list(client, nu
 @pytest.fixture
 def page_of_three(monkeypatch):
     monkeypatch.setattr(followups, "PAGE_SIZE", 3)
+    monkeypatch.setattr(followups, "PREVIEW_SIZE", 2)
 
 
 def overdue_backlog(count: int, start: int = 0) -> list[FollowUp]:
@@ -174,18 +175,22 @@ def overdue_backlog(count: int, start: int = 0) -> list[FollowUp]:
     return [place(esi(f"Late{n:02d}"), -n - 1) for n in range(start, start + count)]
 
 
-def test_overdue_shows_the_oldest_page_with_the_count_and_a_link_to_the_next(client, nurse, page_of_three):
+def test_overdue_shows_the_oldest_few_with_the_count_and_a_link_to_them_all(client, nurse, page_of_three):
     overdue_backlog(7)
-    place(esi("Ana"), 0)
+    for n in range(4):
+        place(esi(f"Ana{n}"), 0)
     client.force_login(nurse)
     response = client.get(URL)
     sections = {section.key: section for section in response.context["sections"]}
     assert sections["overdue"].count == 7
-    assert listed(response)["overdue"] == [("Late06", -7), ("Late05", -6), ("Late04", -5)]
-    assert listed(response)["today"] == [("Ana", 0)]  # due today comes first, whatever the backlog
+    assert listed(response)["overdue"] == [("Late06", -7), ("Late05", -6)]
+    # Due today comes first, whatever the backlog, a whole page of it.
+    assert listed(response)["today"] == [("Ana0", 0), ("Ana1", 0), ("Ana2", 0)]
     html = response.content.decode()
-    assert "The oldest 3 of 7 calls." in html
-    assert 'href="?section=overdue&amp;page=2"' in html
+    assert "The oldest 2 of 7 calls." in html
+    assert 'href="?section=overdue"' in html
+    assert "The first 3 of 4 calls." in html
+    assert 'href="?section=today&amp;page=2"' in html
 
 
 def test_the_overdue_calls_are_paged_through_oldest_first(client, nurse, page_of_three):
@@ -219,7 +224,12 @@ def test_upcoming_calls_are_paged_too(client, nurse, page_of_three):
     for n, name in enumerate(["Ana", "Bea", "Cruz", "Dora"]):
         place(esi(name), n % 7 + 1)
     client.force_login(nurse)
-    assert [name for name, _days in listed(client.get(URL))["upcoming"]] == ["Ana", "Bea", "Cruz"]
+    assert [name for name, _days in listed(client.get(URL))["upcoming"]] == ["Ana", "Bea"]
+    assert [name for name, _days in listed(client.get(URL, {"section": "upcoming"}))["upcoming"]] == [
+        "Ana",
+        "Bea",
+        "Cruz",
+    ]
     assert listed(client.get(URL, {"section": "upcoming", "page": "2"}))["upcoming"] == [("Dora", 4)]
 
 
@@ -242,7 +252,7 @@ def test_a_patients_calls_on_one_page_are_one_group(client, nurse, page_of_three
     place(procedure, -2, "6 weeks")
     overdue_backlog(1, start=1)  # two days late, between Ana's two calls
     client.force_login(nurse)
-    (overdue,) = [s for s in client.get(URL).context["sections"] if s.key == "overdue"]
+    (overdue,) = client.get(URL, {"section": "overdue"}).context["sections"]
     assert [[call.follow_up.label for call in group.calls] for group in overdue.groups] == [
         ["2 weeks", "6 weeks"],
         ["2 weeks"],
@@ -258,5 +268,5 @@ def test_the_list_builds_a_pages_worth_of_rows_whatever_the_backlog(client, nurs
     with instances_built() as many:
         response = client.get(URL)
     assert [section.count for section in response.context["sections"]] == [0, 24, 0]
-    assert many[FollowUp] == few[FollowUp] == 3
+    assert many[FollowUp] == few[FollowUp] == 2  # the oldest few overdue
     assert many.total == few.total
