@@ -13,6 +13,7 @@ from procedures import services
 from procedures.models import Drug, Procedure, ProcedureType
 from procedures.services import MedicationInput, SiteInput
 from tests import factories
+from tests.clock import on_clinic_day
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,7 @@ def correct(procedure: Procedure, **changes):
 # Case 2: one date and region is one session for levels and dose
 
 
+@on_clinic_day(TODAY, hour=18)  # after ten: the entry at ten is not in the future
 def test_a_second_record_the_same_day_is_judged_with_the_first_for_levels_and_dose(client, physician):
     patient = factories.patient(payer=factories.payer())
     factories.procedure(
