@@ -226,10 +226,11 @@ def appointments(criteria: Criteria) -> Table:
         visits = visits.filter(physician=criteria.physician)
     grouped = list(
         visits.values("physician", "physician__first_name", "physician__last_name", "physician__username")
+        # Counting no column but the status: the visits are counted from the start-time index alone.
         .annotate(
-            n=Count("pk"),
-            no_show=Count("pk", filter=Q(status=Status.NO_SHOW)),
-            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+            n=Count("*"),
+            no_show=Count("status", filter=Q(status=Status.NO_SHOW)),
+            cancelled=Count("status", filter=Q(status=Status.CANCELLED)),
         )
         .order_by("physician__last_name", "physician__first_name", "physician__username")
     )

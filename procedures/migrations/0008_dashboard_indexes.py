@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0003_registered_index'),
-        ('procedures', '0007_voided_index'),
+        ("patients", "0003_registered_index"),
+        ("procedures", "0007_voided_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='procedure',
-            index=models.Index(condition=models.Q(('guidance', 'fluoroscopy'), ('voided_at__isnull', True)), fields=['performed_at'], include=('procedure_type', 'performed_by', 'fluoro_time_s', 'air_kerma_mgy'), name='procedure_fluoroscopy_date_idx'),
+            model_name="procedure",
+            index=models.Index(
+                condition=models.Q(("guidance", "fluoroscopy"), ("voided_at__isnull", True)),
+                fields=["performed_at"],
+                include=("procedure_type", "performed_by", "fluoro_time_s", "air_kerma_mgy"),
+                name="procedure_fluoroscopy_date_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='procedure',
-            index=models.Index(condition=models.Q(('overridden_rules', ''), _negated=True), fields=['performed_at'], name='procedure_overridden_date_idx'),
+            model_name="procedure",
+            index=models.Index(
+                condition=models.Q(("overridden_rules", ""), _negated=True),
+                fields=["performed_at"],
+                name="procedure_overridden_date_idx",
+            ),
         ),
     ]
