@@ -333,7 +333,10 @@ def _planned_for_lookups(*settings: str) -> Iterator[None]:
 def through_lookups() -> AbstractContextManager[None]:
     """For a query from a few thousand rows to their procedures: PostgreSQL reads a whole year of procedures
     to hash them rather than look up each by its key, three times slower; make it look them up."""
-    return _planned_for_lookups("enable_hashjoin = off", "enable_mergejoin = off")
+    # Parallel workers only add start-up time to a few thousand key lookups.
+    return _planned_for_lookups(
+        "enable_hashjoin = off", "enable_mergejoin = off", "max_parallel_workers_per_gather = 0"
+    )
 
 
 def _merged(rows: list[dict[str, Any]], group: Sequence[str]) -> list[dict[str, Any]]:
