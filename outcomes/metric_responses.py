@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from clinic.planner import by_key_lookups
 from outcomes.filters import Criteria
 from outcomes.metric_tables import (
     Chart,
@@ -24,7 +25,7 @@ from outcomes.metric_tables import (
     summed,
 )
 from outcomes.models import FollowUp, FollowUpStatus
-from outcomes.monthly import matching, through_lookups, totals
+from outcomes.monthly import matching, totals
 
 FAMILY = "procedure_type__family"
 RESPONSE_KEYS = ("followed_up", "relief50", "relief30", "nrs_n", "nrs2", "drop_sum", "pre_sum", "after_sum")
@@ -137,7 +138,7 @@ def follow_up_completion(criteria: Criteria) -> Table:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    with through_lookups():
+    with by_key_lookups():
         open_due = dict(open_calls)
     closed = {row[FAMILY]: row for row in totals(criteria, [FAMILY])}
     rows = by_family(

@@ -12,11 +12,10 @@ this month from its kept rows too, as nothing was performed after today.
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +36,7 @@ from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from clinic.planner import planned_for_lookups
 from outcomes.filters import Criteria
 from outcomes.models import FollowUp, FollowUpStatus, MonthlyOutcome, SummarizedMonth
 from outcomes.scoring import MODERATE_PCT, NRS_POINTS, RESPONDER_PCT
@@ -310,33 +310,12 @@ def _counted(criteria: Criteria, group: Sequence[str]) -> list[dict[str, Any]]:
     """The measures per group counted from the procedures themselves, under the kept rows' names."""
     live_group = [_live_name(name) for name in group]
     rows = measured(procedures_in(criteria)).values(*live_group).annotate(**SUMS).values(*live_group, *MEASURES)
-    with _planned_for_lookups():
+    # A month is ~15,000 procedures among millions, each looked up in its sites, response and calls.
+    with planned_for_lookups():
         return [
             {name: row[live] for name, live in zip(group, live_group, strict=True)} | {m: row[m] for m in MEASURES}
             for row in rows
         ]
-
-
-@contextmanager
-def _planned_for_lookups(*settings: str) -> Iterator[None]:
-    """A month is ~15,000 procedures among millions: PostgreSQL's default costs take the per-procedure index
-    lookups (sites, response, follow-ups) for slower than reading whole tables, which is 10× slower here with
-    the tables cached. Costs as for an SSD-backed, cached database, for this query's transaction only."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for setting in ("random_page_cost = 1.1", "jit = off", *settings):
-                    cursor.execute(f"SET LOCAL {setting}")
-        yield
-
-
-def through_lookups() -> AbstractContextManager[None]:
-    """For a query from a few thousand rows to their procedures: PostgreSQL reads a whole year of procedures
-    to hash them rather than look up each by its key, three times slower; make it look them up."""
-    # Parallel workers only add start-up time to a few thousand key lookups.
-    return _planned_for_lookups(
-        "enable_hashjoin = off", "enable_mergejoin = off", "max_parallel_workers_per_gather = 0"
-    )
 
 
 def _merged(rows: list[dict[str, Any]], group: Sequence[str]) -> list[dict[str, Any]]:

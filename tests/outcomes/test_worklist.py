@@ -146,7 +146,9 @@ def spread(count: int, start: int = 0) -> None:
 def test_the_list_runs_the_same_queries_for_3_or_30_follow_ups(client, nurse, django_assert_max_num_queries):
     client.force_login(nurse)
     spread(1)
-    with django_assert_max_num_queries(12) as few:
+    # 12, and on PostgreSQL the voided procedures' count sets its plan (clinic.planner) and, inside the
+    # test's transaction, puts it back after.
+    with django_assert_max_num_queries(14) as few:
         assert client.get(URL).status_code == 200
     spread(9, start=1)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -157,7 +159,7 @@ def test_the_list_runs_the_same_queries_for_3_or_30_follow_ups(client, nurse, dj
 def test_a_page_of_a_section_runs_no_more_queries_than_the_whole_list(client, nurse, django_assert_max_num_queries):
     spread(4)
     client.force_login(nurse)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert client.get(URL, {"section": "overdue", "page": "2"}).status_code == 200
 
 
