@@ -53,11 +53,16 @@ LIVE_NAMES = {"physician": "performed_by"}
 FOREIGN_KEYS = {"physician", "procedure_type"}
 
 
-def _in_region(region: str, procedure: str = "pk") -> Exists:
+def _at_levels_in(region: str) -> Q:
+    """A site at a spinal level in the region (C or T, L or S)."""
     letters = Q()
     for letter in REGION_LETTERS[region]:
         letters |= Q(level__startswith=letter)
-    return Exists(ProcedureSite.objects.filter(letters, procedure=OuterRef(procedure)))
+    return letters
+
+
+def _in_region(region: str, procedure: str = "pk") -> Exists:
+    return Exists(ProcedureSite.objects.filter(_at_levels_in(region), procedure=OuterRef(procedure)))
 
 
 def matching(criteria: Criteria, through: str = "") -> list[Q | Exists]:
@@ -100,8 +105,8 @@ def _closed_follow_ups(status: FollowUpStatus) -> Subquery:
 def _regions() -> Coalesce:
     """The procedure's spinal regions in one look at its sites: 1 for a C or T level, 2 for an L or S
     level, 3 for both, 0 for none (a knee)."""
-    cervicothoracic = Q(level__startswith="C") | Q(level__startswith="T")
-    lumbosacral = Q(level__startswith="L") | Q(level__startswith="S")
+    cervicothoracic = _at_levels_in(Region.CERVICOTHORACIC.value)
+    lumbosacral = _at_levels_in(Region.LUMBOSACRAL.value)
     mask = (
         ProcedureSite.objects.filter(procedure=OuterRef("pk"))
         .order_by()
