@@ -44,9 +44,12 @@ def followups_move_with(procedure: Procedure, performed_before: datetime.datetim
     """
     if timezone.localdate(procedure.performed_at) == timezone.localdate(performed_before):
         return
+    # The procedure's intervals by label, as `followups_schedule` chose them; an active one over a retired one.
     intervals = {
         interval.label: interval
-        for interval in FollowUpInterval.objects.filter(family=procedure.procedure_type.family).order_by("-active")
+        for interval in FollowUpInterval.objects.filter(family=procedure.procedure_type.family)
+        .filter(Q(intent="") | Q(intent=procedure.intent))
+        .order_by("active")
     }
     for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE):
         interval = intervals.get(follow_up.label)
