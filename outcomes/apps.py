@@ -10,12 +10,13 @@ class OutcomesConfig(AppConfig):
         from outcomes.monthly import procedure_changed
         from outcomes.panels import chart_panel_context
         from outcomes.responses import advise
-        from outcomes.services import followups_move_with, followups_schedule
+        from outcomes.services import followups_cancel_with_void, followups_move_with, followups_schedule
         from procedures.extensions import register_advisor, register_after_change, register_after_log
 
         register_after_log(followups_schedule)
         register_after_change(procedure_changed)
         register_after_change(followups_move_with)
+        register_after_change(followups_cancel_with_void)
         register_advisor(advise)
         register_chart_panel(
             ChartPanel(

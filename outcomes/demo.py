@@ -84,7 +84,7 @@ def _record(rng: random.Random, follow_up: FollowUp, peak: int, nurse: User) -> 
 
 def seed_follow_ups(rng: random.Random, today: datetime.date, nurse: User) -> int:
     """Record results for past follow-ups of the demo procedures; idempotent (nothing if any is recorded)."""
-    if FollowUp.objects.exclude(status=FollowUpStatus.DUE).exists():
+    if FollowUp.objects.filter(status__in=[FollowUpStatus.DONE, FollowUpStatus.NOT_REACHED]).exists():
         return 0
     open_after = today - datetime.timedelta(days=STILL_OPEN_DAYS)
     due = (

@@ -9,11 +9,10 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic.planner import by_key_lookups
 from procedures.models import Family, Intent, Procedure
 
 
@@ -68,6 +67,8 @@ class FollowUpStatus(models.TextChoices):
     DUE = "due", "Due"
     DONE = "done", "Done"
     NOT_REACHED = "not_reached", "Not reached"
+    # Closed unasked when its procedure was voided (`outcomes.services.followups_cancel_with_void`).
+    CANCELLED = "cancelled", "Cancelled: procedure void"
 
 
 class PGIC(models.IntegerChoices):
@@ -84,28 +85,15 @@ class PGIC(models.IntegerChoices):
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def open(self) -> Self:
-        """Still to do, for procedures that count (voided ones are dropped).
-
-        Voided procedures are a short list read through their own index (an anti-join), so counting the open
-        follow-ups reads `follow_up_open_idx` alone instead of joining every procedure to check it.
-        """
-        voided = Procedure.objects.filter(pk=OuterRef("procedure_id"), voided_at__isnull=False)
-        return self.filter(~Exists(voided), status=FollowUpStatus.DUE)
+        """Still to do. Calls of voided procedures are not among them: voiding cancels them in its transaction."""
+        return self.filter(status=FollowUpStatus.DUE)
 
     def count_open(self, **buckets: Q) -> dict[str, int]:
         """How many open follow-ups meet each condition, by name: `count_open(overdue=Q(due_on__lt=today))`.
 
-        The same calls as `open()`, counted as every due call less those of voided procedures: two index-only
-        counts (`follow_up_open_idx`, then the voided procedures' calls), about half the work of testing
-        each due call against the voided list as `open()` does.
+        One index-only count (`follow_up_status_due_idx`) with a filtered count per condition.
         """
-        due = self.filter(status=FollowUpStatus.DUE)
-        counts = {name: Count("due_on", filter=condition) for name, condition in buckets.items()}
-        every = due.aggregate(**counts)
-        # A few thousand voided procedures, each looked up in the open calls' index by procedure.
-        with by_key_lookups():
-            voided = due.filter(procedure__voided_at__isnull=False).aggregate(**counts)
-        return {name: every[name] - voided[name] for name in buckets}
+        return self.open().aggregate(**{name: Count("due_on", filter=condition) for name, condition in buckets.items()})
 
     def with_details(self) -> Self:
         return self.select_related(
@@ -167,7 +155,8 @@ class FollowUp(models.Model):
             models.CheckConstraint(condition=Q(ndi_score__lte=100), name="follow_up_ndi_0_100"),
             models.CheckConstraint(condition=Q(pgic__gte=1, pgic__lte=7), name="follow_up_pgic_1_7"),
             models.CheckConstraint(
-                condition=Q(status="due") | Q(recorded_at__isnull=False), name="follow_up_closed_when_recorded"
+                condition=Q(status__in=["due", "cancelled"]) | Q(recorded_at__isnull=False),
+                name="follow_up_closed_when_recorded",
             ),
         ]
         indexes = [
@@ -178,8 +167,8 @@ class FollowUp(models.Model):
             # The worklist's: only the calls still to make (a few percent of the table) in the list's order, so
             # counting them and finding a page of them read this index alone.
             models.Index(fields=["due_on", "procedure", "id"], condition=Q(status="due"), name="follow_up_open_idx"),
-            # The same calls by procedure: the voided procedures' open calls, which the worklist's counts leave
-            # out, are found from this small index alone rather than from the whole table's pages.
+            # The same calls by procedure: a procedure's calls still to make, moved or cancelled with it, are found
+            # from this small index alone rather than from the whole table's pages.
             models.Index(
                 fields=["procedure"], include=["due_on"], condition=Q(status="due"), name="follow_up_open_procedure_idx"
             ),

@@ -61,6 +61,20 @@ def followups_move_with(procedure: Procedure, performed_before: datetime.datetim
         follow_up.save(update_fields=["due_on"])  # one save each: every move has its audit row
 
 
+def followups_cancel_with_void(procedure: Procedure, performed_before: datetime.datetime) -> None:
+    """A voided procedure's calls still to make are cancelled: nobody calls a patient about a record entered in
+    error, and the worklist's open calls are then exactly the due ones. Calls already made stay as recorded.
+
+    Registered as a procedures after-change hook, so it runs in the voiding transaction.
+    """
+    if not procedure.is_voided:
+        return
+    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE):
+        follow_up.status = FollowUpStatus.CANCELLED
+        follow_up._change_reason = "Cancelled: the procedure was voided"  # type: ignore[attr-defined]
+        follow_up.save(update_fields=["status"])  # one save each: every cancelled call has its audit row
+
+
 def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:
     if not answers:
         return None

@@ -25,6 +25,19 @@ SITE_ROWS = 4
 MEDICATION_ROWS = 3
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A choice field whose choices are the same for every form: each form's copy of the field shares them.
+
+    Django deep-copies every field for every form, choices included; the spinal levels copied for four site rows
+    were most of the cost of building the entry form, which the live check builds on every keystroke.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "FixedChoiceField":
+        # Field's copy (widget, messages, validators) without ChoiceField's deep copy of the choices.
+        result: FixedChoiceField = forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]
+        return result
+
+
 class PhysicianChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
@@ -143,8 +156,8 @@ class ProcedureForm(forms.ModelForm[Procedure]):
 
 
 class SiteForm(forms.Form):
-    place = forms.ChoiceField(choices=[("", "—"), *spine.level_choices()], required=False, label="Level or site")
-    side = forms.ChoiceField(choices=[("", "—"), *Side.choices], required=False, label="Side")
+    place = FixedChoiceField(choices=[("", "—"), *spine.level_choices()], required=False, label="Level or site")
+    side = FixedChoiceField(choices=[("", "—"), *Side.choices], required=False, label="Side")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -153,8 +153,14 @@ def test_follow_ups_are_mostly_recorded_some_overdue_some_ahead(scale):
     assert follow_ups.filter(status=FollowUpStatus.NOT_REACHED).exists()
     assert FollowUp.objects.open().filter(due_on__lt=today).exists()
     assert FollowUp.objects.open().filter(due_on__gt=today).exists()
-    closed = follow_ups.exclude(status=FollowUpStatus.DUE)
+    closed = follow_ups.filter(status__in=[FollowUpStatus.DONE, FollowUpStatus.NOT_REACHED])
     assert not closed.filter(Q(recorded_at__isnull=True) | Q(recorded_by__isnull=True)).exists()
+    # As voiding leaves them: a voided procedure's calls are cancelled, unasked, and nothing else is.
+    voided = Q(procedure__voided_at__isnull=False)
+    assert follow_ups.filter(voided).exists()
+    assert not follow_ups.filter(voided).exclude(status=FollowUpStatus.CANCELLED).exists()
+    assert not follow_ups.filter(status=FollowUpStatus.CANCELLED).exclude(voided).exists()
+    assert not follow_ups.filter(status=FollowUpStatus.CANCELLED, recorded_at__isnull=False).exists()
     assert not closed.filter(recorded_at__gt=timezone.now()).exists()
     assert follow_ups.filter(odi_score__isnull=False).exists()
 
