@@ -23,11 +23,15 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from clinic import reference
 from outcomes import rules
 from outcomes.models import FollowUp, FollowUpStatus, OutcomeRule
 from patients.models import Patient
 from procedures.exposure import Injection
 from procedures.models import Procedure
+
+# The stamp its table's triggers renew (outcomes migration 0010).
+OUTCOME_RULES = "outcome rules"
 
 
 def procedures_of(patient: Patient, *, last: int | None = None) -> list[Procedure]:
@@ -121,9 +125,14 @@ def response_of(procedure: Procedure) -> rules.Response:
     )
 
 
-def engine_rules() -> list[rules.OutcomeRule]:
-    """The active outcome rules as the engine takes them; one query."""
-    return [
+def engine_rules() -> tuple[rules.OutcomeRule, ...]:
+    """The active outcome rules as the engine takes them, kept in the process until their table is written
+    (`clinic.reference`): usually one query, of their stamp."""
+    return reference.kept(OUTCOME_RULES, _read_engine_rules)
+
+
+def _read_engine_rules() -> tuple[rules.OutcomeRule, ...]:
+    return tuple(
         rules.OutcomeRule(
             code=row.code,
             name=row.name,
@@ -138,7 +147,7 @@ def engine_rules() -> list[rules.OutcomeRule]:
             source=row.source,
         )
         for row in OutcomeRule.objects.filter(active=True).order_by("target_family", "code")
-    ]
+    )
 
 
 def verdicts(patient: Patient, *, on: datetime.date | None = None) -> list[rules.Verdict]:

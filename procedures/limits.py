@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from clinic import reference
 from patients.models import Patient
 from procedures import exposure, extensions, injections
 from procedures.models import (
@@ -25,15 +26,23 @@ from procedures.models import (
 )
 
 # Windowed rules are what a patient "is at or over"; per-session rules only judge a proposal.
+# The stamp its tables' triggers renew (procedures migration 0009).
+LIMIT_RULES = "limit rules"
 STANDING_KINDS = frozenset({exposure.RuleKind.SESSIONS, exposure.RuleKind.MPE_TOTAL})
 
 
-def load_rule_sets() -> list[exposure.RuleSet]:
-    """Every active rule set that has rules, with its payers, in the sets' order: two queries.
+def load_rule_sets() -> tuple[exposure.RuleSet, ...]:
+    """Every active rule set that has rules, with its payers, in the sets' order.
 
-    Read from the rules with their set rather than prefetched from the sets: a set without rules changes nothing
-    the engine says, and this runs on every chart and every keystroke of the live check.
+    This runs on every chart and every keystroke of the live check: the sets are kept in the process between
+    requests, and read again only after any write to their tables (`clinic.reference`), so usually one query.
     """
+    return reference.kept(LIMIT_RULES, _read_rule_sets)
+
+
+def _read_rule_sets() -> tuple[exposure.RuleSet, ...]:
+    """Two queries. Read from the rules with their set rather than prefetched from the sets: a set without rules
+    changes nothing the engine says."""
     sets: dict[int, RuleSet] = {}
     rules: dict[int, list[exposure.Rule]] = defaultdict(list)
     # LimitRule's ordering is its set's (position, name), then the code: the sets come in their own order.
@@ -45,7 +54,7 @@ def load_rule_sets() -> list[exposure.RuleSet]:
         "ruleset_id", "payer__key"
     ):
         payers[rule_set_id].add(key)
-    return [
+    return tuple(
         exposure.RuleSet(
             name=rule_set.name,
             payers=frozenset(payers[pk]),
@@ -53,7 +62,7 @@ def load_rule_sets() -> list[exposure.RuleSet]:
             rules=tuple(rules[pk]),
         )
         for pk, rule_set in sets.items()
-    ]
+    )
 
 
 def lookback_start(rule_sets: Sequence[exposure.RuleSet], on: datetime.date) -> datetime.date:

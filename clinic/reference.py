@@ -1,0 +1,99 @@
+"""Reference data read on nearly every clinical page (limit rule sets, outcome rules), kept in each process.
+
+The live limit check runs on every keystroke and the chart on every visit; both read the same few rules, which
+an administrator edits a few times a year. Each kind of reference data has a stamp row (`ReferenceStamp`) that
+database triggers on its tables set to a new value whenever any of them is written: by the admin, a service, a
+migration or plain SQL, in the writing transaction. A reader compares one stamp with the one its copy was loaded
+under, one primary-key lookup in place of the tables' queries and model building, and loads again on a change.
+
+A stamp value is never repeated (a sequence on PostgreSQL, 63 random bits on SQLite): a copy loaded inside a
+transaction that then rolled back carries a stamp no committed state will ever have, so it is never reused.
+A stamp row that is missing (a database flushed, as between tests) is put back with a new random value.
+"""
+
+import secrets
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+from clinic.models import ReferenceStamp
+
+T = TypeVar("T")
+SEQUENCE = "clinic_reference_stamp_seq"
+
+_copies: dict[str, tuple[int, object]] = {}
+_lock = threading.Lock()
+
+
+def kept(name: str, load: Callable[[], T]) -> T:
+    """`load()`'s result as of the stamp `name` now has: the copy kept under it, else loaded and kept."""
+    stamp = ReferenceStamp.objects.filter(name=name).values_list("value", flat=True).first()
+    if stamp is None:
+        stamp = ReferenceStamp.objects.get_or_create(name=name, defaults={"value": fresh_value()})[0].value
+    held = _copies.get(name)
+    if held is not None and held[0] == stamp:
+        return held[1]  # type: ignore[return-value]
+    value = load()
+    with _lock:
+        _copies[name] = (stamp, value)
+    return value
+
+
+def fresh_value() -> int:
+    """A value no copy can have been kept under: 63 random bits."""
+    return secrets.randbits(63)
+
+
+# The triggers, written by the migrations of the apps that own the tables (see procedures and outcomes).
+
+
+def install_stamp(schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str]) -> None:
+    """The stamp row `name`, and triggers that renew it on any write to `tables`."""
+    vendor = schema_editor.connection.vendor
+    schema_editor.execute("INSERT INTO clinic_referencestamp (name, value) VALUES (%s, %s)", [name, fresh_value()])
+    for table in tables:
+        if vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION clinic_reference_stamp('{name}')"
+            )
+        else:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_stamp_{event.lower()} AFTER {event} ON {table} "
+                    # A random 63-bit value: SQLite has no sequences; abs() would overflow on the one extreme value.
+                    f"BEGIN UPDATE clinic_referencestamp SET value = random() & 9223372036854775807 "
+                    f"WHERE name = '{name}'; END"
+                )
+
+
+def remove_stamp(schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str]) -> None:
+    vendor = schema_editor.connection.vendor
+    for table in tables:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp ON {table}")
+        else:
+            for event in ("insert", "update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
+    schema_editor.execute("DELETE FROM clinic_referencestamp WHERE name = %s", [name])
+
+
+def install_function(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """PostgreSQL: the sequence and the trigger function every stamp's triggers call with the stamp's name."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"CREATE SEQUENCE {SEQUENCE}")
+    schema_editor.execute(
+        "CREATE FUNCTION clinic_reference_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"UPDATE clinic_referencestamp SET value = nextval('{SEQUENCE}') WHERE name = TG_ARGV[0]; "
+        "RETURN NULL; END $$"
+    )
+
+
+def remove_function(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("DROP FUNCTION IF EXISTS clinic_reference_stamp()")
+    schema_editor.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")

@@ -1,0 +1,26 @@
+"""Triggers that renew the outcome rules' stamp on any write to their table (`outcomes.responses.engine_rules`,
+kept between requests by `clinic.reference`)."""
+
+from django.db import migrations
+
+from clinic import reference
+
+STAMP = "outcome rules"
+TABLES = ("outcomes_outcomerule",)
+
+
+def install(apps, schema_editor):
+    reference.install_stamp(schema_editor, STAMP, TABLES)
+
+
+def remove(apps, schema_editor):
+    reference.remove_stamp(schema_editor, STAMP, TABLES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("clinic", "0002_reference_stamps"),
+        ("outcomes", "0009_cancel_calls_of_voided_procedures"),
+    ]
+
+    operations = [migrations.RunPython(install, remove)]
