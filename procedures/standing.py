@@ -28,6 +28,8 @@ from procedures.models import (
 )
 
 CHUNK = 2000
+# One kept or evaluated standing result: (rule code, region, status).
+Standing = tuple[str, str, str]
 
 
 def evaluate(patient_ids: Sequence[int], on: datetime.date) -> dict[int, list[exposure.RuleResult]]:
@@ -104,6 +106,32 @@ def refresh_all(on: datetime.date | None = None) -> None:
     refresh(list(ids), on)
     StandingLimitsComputed.objects.all().delete()
     StandingLimitsComputed.objects.create(computed_at=timezone.now())
+
+
+def disagreements(on: datetime.date | None = None) -> dict[int, tuple[set[Standing], set[Standing]]]:
+    """Patients whose kept rows differ from a fresh evaluation of every patient who could be at a limit, as
+    (kept, fresh) sets of (rule code, region, status); empty when they agree. Reads, writes nothing (the rows
+    due are brought up to date first, as the pages do)."""
+    on = on or timezone.localdate()
+    refresh_due(on)
+    since = limits.lookback_start(limits.load_rule_sets(), on)
+    ids = sorted(set(Procedure.objects.valid().since(since).order_by().values_list("patient_id", flat=True)))
+    fresh: dict[int, set[Standing]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for patient_id, results in evaluate(ids[start : start + CHUNK], on).items():
+            fresh[patient_id] = {
+                (r.rule.code, r.region.value if r.region is not None else "", r.status.value) for r in results
+            }
+    kept: dict[int, set[Standing]] = {}
+    for patient_id, code, region, status in StandingLimit.objects.values_list(
+        "patient_id", "rule__code", "region", "status"
+    ):
+        kept.setdefault(patient_id, set()).add((code, region, status))
+    return {
+        patient_id: (kept.get(patient_id, set()), fresh.get(patient_id, set()))
+        for patient_id in kept.keys() | fresh.keys()
+        if kept.get(patient_id, set()) != fresh.get(patient_id, set())
+    }
 
 
 def refresh_due(on: datetime.date | None = None) -> int:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,6 +140,20 @@ def test_the_daily_command_brings_the_due_rows_up_to_date_and_is_safe_twice(clin
         call_command("refresh_standing_limits", stdout=io.StringIO())
         assert not StandingLimit.objects.filter(refresh_on__lte=later).exists()
         assert stored(later) == fresh(later)
+
+
+def test_the_check_command_agrees_and_names_a_patient_whose_kept_rows_were_lost(clinic):
+    with on_clinic_day(DAY):
+        out = io.StringIO()
+        call_command("refresh_standing_limits", "--check", stdout=out)
+        assert "agree with a fresh evaluation" in out.getvalue()
+        lost = StandingLimit.objects.order_by("patient_id").first()
+        assert lost is not None
+        StandingLimit.objects.filter(patient_id=lost.patient_id).delete()
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 patients' kept standing limits differ"):
+            call_command("refresh_standing_limits", "--check", stdout=out)
+        assert f"patient {lost.patient_id}: kept []" in out.getvalue()
 
 
 def test_the_flags_page_lists_the_same_patients_as_a_fresh_evaluation(clinic, client, nurse):
