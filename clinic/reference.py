@@ -14,9 +14,10 @@ A stamp row that is missing (a database flushed, as between tests) is put back w
 import secrets
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
 
 from clinic.models import ReferenceStamp
 
@@ -46,7 +47,53 @@ def fresh_value() -> int:
     return secrets.randbits(63)
 
 
-# The triggers, written by the migrations of the apps that own the tables (see procedures and outcomes).
+# The triggers, written by the migrations of the apps that own the tables (see procedures and outcomes) through
+# these operations: schema, not data, so nothing that replays the data migrations runs them again.
+
+
+class StampFunction(Operation):
+    """PostgreSQL: the sequence and trigger function that every stamp's triggers use (nothing on SQLite)."""
+
+    reversible = True
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        install_function(schema_editor)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        remove_function(schema_editor)
+
+    def describe(self) -> str:
+        return "Reference stamps' trigger function"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return self.__class__.__qualname__, [], {}
+
+
+class StampTriggers(Operation):
+    """The stamp row `name` and the triggers that renew it on any write to `tables`."""
+
+    reversible = True
+
+    def __init__(self, name: str, tables: Sequence[str]) -> None:
+        self.name, self.tables = name, tuple(tables)
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        install_stamp(schema_editor, self.name, self.tables)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        remove_stamp(schema_editor, self.name, self.tables)
+
+    def describe(self) -> str:
+        return f"Triggers renewing the {self.name} stamp"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return self.__class__.__qualname__, [self.name, list(self.tables)], {}
 
 
 def install_stamp(schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str]) -> None:

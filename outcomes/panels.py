@@ -12,7 +12,7 @@ from outcomes import rules
 from outcomes.responses import (
     call_time,
     engine_rules,
-    procedures_of,
+    latest_procedures_of,
     recorded_follow_ups,
     response_of,
     responses_of,
@@ -111,7 +111,7 @@ def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any
     """The outcomes panel: candidacy lines from the whole history, the trajectory and responses of the most recent
     procedures; six queries, and a fixed number of rows loaded, whatever the history's length."""
     responses = responses_of(patient)
-    recent = procedures_of(patient, last=CHART_RESPONSES)
+    recent = latest_procedures_of(patient, CHART_RESPONSES)
     families = {r.family for r in responses}
     judged = rules.evaluate(responses, engine_rules(), on=timezone.localdate())
     return {

@@ -29,6 +29,7 @@ from outcomes.models import FollowUp, FollowUpStatus, OutcomeRule
 from patients.models import Patient
 from procedures.exposure import Injection
 from procedures.models import Procedure
+from procedures.recent import loaded_recent_procedures
 
 # The stamp its table's triggers renew (outcomes migration 0010).
 OUTCOME_RULES = "outcome rules"
@@ -47,6 +48,22 @@ def procedures_of(patient: Patient, *, last: int | None = None) -> list[Procedur
     if last is None:
         return list(counting.order_by("performed_at", "pk"))
     return list(reversed(counting.order_by("-performed_at", "-pk")[:last]))
+
+
+def latest_procedures_of(patient: Patient, last: int) -> list[Procedure]:
+    """`procedures_of(patient, last=last)`, taken from the chart's load of the recent records when there is one
+    that holds as many that count (the latest `last` are then all among them); else loaded."""
+    loaded = loaded_recent_procedures(patient) or []
+    counting = [procedure for procedure in loaded if not procedure.is_voided][:last]
+    if len(counting) < last:
+        return procedures_of(patient, last=last)
+    recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE, procedure__in=counting).order_by("recorded_at", "pk")
+    calls: dict[int, list[FollowUp]] = defaultdict(list)
+    for follow_up in recorded:
+        calls[follow_up.procedure_id].append(follow_up)
+    for procedure in counting:
+        procedure.recorded_follow_ups = calls[procedure.pk]  # type: ignore[attr-defined]
+    return counting[::-1]
 
 
 def responses_of(patient: Patient, *, families: Collection[str] | None = None) -> list[rules.Response]:

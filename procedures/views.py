@@ -18,6 +18,7 @@ from patients.models import Patient
 from procedures import extensions, limits, services, spine, standing
 from procedures.forms import ProcedureEntry
 from procedures.models import Procedure, ProcedureType, Side, StandingLimit
+from procedures.recent import recent_procedures
 
 CHART_PROCEDURES = 25
 PAGE_SIZE = 50
@@ -196,7 +197,7 @@ def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any
     today = timezone.localdate()
     rule_sets = limits.load_rule_sets()
     # Only the engine's look-back window is loaded; older records are on the patient's procedure list.
-    recent = list(Procedure.objects.for_patient(patient).since(limits.lookback_start(rule_sets, today)).with_details())
+    recent = recent_procedures(patient, rule_sets)
     return {
         "patient": patient,
         "rows": procedure_rows(recent[:CHART_PROCEDURES]),

@@ -5,14 +5,6 @@ from django.db import migrations, models
 from clinic import reference
 
 
-def install(apps, schema_editor):
-    reference.install_function(schema_editor)
-
-
-def remove(apps, schema_editor):
-    reference.remove_function(schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0001_roles"),
@@ -26,5 +18,5 @@ class Migration(migrations.Migration):
                 ("value", models.BigIntegerField(default=0)),
             ],
         ),
-        migrations.RunPython(install, remove),
+        reference.StampFunction(),
     ]

@@ -9,18 +9,10 @@ STAMP = "outcome rules"
 TABLES = ("outcomes_outcomerule",)
 
 
-def install(apps, schema_editor):
-    reference.install_stamp(schema_editor, STAMP, TABLES)
-
-
-def remove(apps, schema_editor):
-    reference.remove_stamp(schema_editor, STAMP, TABLES)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0002_reference_stamps"),
         ("outcomes", "0009_cancel_calls_of_voided_procedures"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [reference.StampTriggers(STAMP, TABLES)]

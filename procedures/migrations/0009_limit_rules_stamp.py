@@ -9,18 +9,10 @@ STAMP = "limit rules"
 TABLES = ("procedures_ruleset", "procedures_limitrule", "procedures_ruleset_payers", "patients_payer")
 
 
-def install(apps, schema_editor):
-    reference.install_stamp(schema_editor, STAMP, TABLES)
-
-
-def remove(apps, schema_editor):
-    reference.remove_stamp(schema_editor, STAMP, TABLES)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0002_reference_stamps"),
         ("procedures", "0008_dashboard_indexes"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [reference.StampTriggers(STAMP, TABLES)]

@@ -13,7 +13,9 @@ from outcomes import responses
 from outcomes.models import FollowUp
 from outcomes.panels import CHART_RESPONSES, chart_panel_context
 from outcomes.services import followup_record
+from patients.models import Patient
 from procedures.services import procedure_void
+from procedures.views import chart_panel_context as procedures_panel
 from tests import factories
 from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
 from tests.work import instances_built
@@ -245,6 +247,29 @@ def test_the_panel_builds_the_same_rows_for_a_long_history_as_for_a_short_one(rf
         context = chart_panel_context(request, patient)
     assert many.by_model == few.by_model
     assert context["response_count"] == 2 * CHART_RESPONSES
+
+
+def test_on_the_chart_the_panel_takes_the_latest_procedures_from_the_chart_load_and_shows_the_same_rows(
+    rf, physician, django_assert_num_queries
+):
+    patient = factories.patient()
+    history(patient, CHART_RESPONSES + 3)
+    # A voided record among the latest: the rows skip it, as a separate load does.
+    procedure_void(procedure=esi(patient, 25), by=physician, reason="Entered twice")
+    request = rf.get("/")
+    request.user = physician
+    alone = chart_panel_context(request, Patient.objects.get(pk=patient.pk))
+    on_chart = Patient.objects.get(pk=patient.pk)
+    procedures_panel(request, on_chart)
+    with django_assert_num_queries(4):  # the calls, the outcome rules' stamp, the whole history's values (2)
+        shared = chart_panel_context(request, on_chart)
+
+    def shown(context: dict[str, Any]) -> list[tuple[int, tuple[Any, ...]]]:
+        return [(row.procedure.pk, row.follow_ups) for row in context["rows"]]
+
+    assert len(shared["rows"]) == CHART_RESPONSES
+    assert shown(shared) == shown(alone)
+    assert shared["data"] == alone["data"]
 
 
 def test_the_rules_still_read_the_whole_history(client, physician):
