@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from clinic import reference
@@ -35,15 +35,20 @@ from procedures.recent import loaded_recent_procedures
 OUTCOME_RULES = "outcome rules"
 
 
+def _recorded_calls() -> Prefetch[str]:
+    """A procedure's recorded follow-ups in call order, as `recorded_follow_ups`."""
+    recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE).order_by("recorded_at", "pk")
+    return Prefetch("follow_ups", queryset=recorded, to_attr="recorded_follow_ups")
+
+
 def procedures_of(patient: Patient, *, last: int | None = None) -> list[Procedure]:
     """The patient's procedures that count, oldest first, with sites and recorded follow-ups prefetched; only the
     `last` most recent when given."""
-    recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE).order_by("recorded_at", "pk")
     counting = (
         Procedure.objects.valid()
         .for_patient(patient)
         .select_related("procedure_type")
-        .prefetch_related("sites", Prefetch("follow_ups", queryset=recorded, to_attr="recorded_follow_ups"))
+        .prefetch_related("sites", _recorded_calls())
     )
     if last is None:
         return list(counting.order_by("performed_at", "pk"))
@@ -57,12 +62,7 @@ def latest_procedures_of(patient: Patient, last: int) -> list[Procedure]:
     counting = [procedure for procedure in loaded if not procedure.is_voided][:last]
     if len(counting) < last:
         return procedures_of(patient, last=last)
-    recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE, procedure__in=counting).order_by("recorded_at", "pk")
-    calls: dict[int, list[FollowUp]] = defaultdict(list)
-    for follow_up in recorded:
-        calls[follow_up.procedure_id].append(follow_up)
-    for procedure in counting:
-        procedure.recorded_follow_ups = calls[procedure.pk]  # type: ignore[attr-defined]
+    prefetch_related_objects(counting, _recorded_calls())
     return counting[::-1]
 
 
