@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -173,6 +174,11 @@ def patient_exposure(
     return Exposure(patient, on, exposure.evaluate(history, rules_for(patient, rule_sets, on), as_of=on))
 
 
+# Each step to the first date within limits moves to the latest date some rule needs; rules rarely chain more
+# than twice.
+_MAX_STEPS = 12
+
+
 def check_proposal(patient: Patient, proposal: exposure.Injection, *, with_booked: bool = False) -> ProposalCheck:
     """Run every applicable rule against the patient's history plus the proposal (six queries).
 
@@ -180,13 +186,66 @@ def check_proposal(patient: Patient, proposal: exposure.Injection, *, with_booke
     push a later session over. `with_booked` also counts the patient's booked procedures (the booking
     check), as provisional sessions.
     """
-    rule_sets = load_rule_sets()
-    since = lookback_start(rule_sets, proposal.on)
-    history = histories([patient.pk], since).get(patient.pk, [])
-    if with_booked:
-        history += extensions.booked_sessions(patient, since)
-    rules = rules_for(patient, rule_sets, proposal.on)
-    return ProposalCheck(exposure.evaluate(history, rules, as_of=proposal.on, proposed=proposal))
+    checker = LimitChecker(patient)
+    return checker.check(proposal, checker.booked() if with_booked else ())
+
+
+class LimitChecker:
+    """One patient's limit checks within one request: the rule sets and the recorded history are read once, for
+    every check that follows (a booking's check, the steps to its first date within limits, the re-check of the
+    patient's other booked visits), where each used to read them again.
+
+    The booked sessions are passed to each check by the caller, because a booking changes them between checks;
+    the recorded history does not change while a booking holds the patient's row lock.
+    """
+
+    def __init__(self, patient: Patient) -> None:
+        self.patient = patient
+        self._since: datetime.date | None = None
+        self._recorded: list[exposure.Injection] = []
+
+    @cached_property
+    def rule_sets(self) -> tuple[exposure.RuleSet, ...]:
+        return load_rule_sets()
+
+    def recorded(self, since: datetime.date) -> list[exposure.Injection]:
+        """The valid records from `since` on: read once, from the look-back of today or of any earlier date asked
+        for, so that the checks of every date from today on (bookings) share the one read."""
+        if self._since is None or since < self._since:
+            start = min(since, lookback_start(self.rule_sets, timezone.localdate()))
+            self._recorded = histories([self.patient.pk], start).get(self.patient.pk, [])
+            self._since = start
+        return [injection for injection in self._recorded if injection.on >= since]
+
+    def booked(self) -> list[exposure.Injection]:
+        """The patient's booked procedures, from the apps that book them (one query)."""
+        return extensions.booked_sessions(self.patient, datetime.date.min)
+
+    def check(self, proposal: exposure.Injection, booked: Sequence[exposure.Injection] = ()) -> ProposalCheck:
+        """Every applicable rule against the history from the look-back on, the `booked` sessions in it counted
+        as provisional ones, plus the proposal."""
+        since = lookback_start(self.rule_sets, proposal.on)
+        history = self.recorded(since) + [injection for injection in booked if injection.on >= since]
+        rules = rules_for(self.patient, self.rule_sets, proposal.on)
+        return ProposalCheck(exposure.evaluate(history, rules, as_of=proposal.on, proposed=proposal))
+
+    def first_date_within(
+        self, proposal: exposure.Injection, booked: Sequence[exposure.Injection] = ()
+    ) -> datetime.date | None:
+        """The first date on or after the proposal's on which it passes no hard limit; None if none ever does."""
+        on = proposal.on
+        for _step in range(_MAX_STEPS):
+            blocking = self.check(replace(proposal, on=on), booked).blocking
+            if not blocking:
+                return on
+            dates = [r.next_allowed for r in blocking]
+            if None in dates:
+                return None
+            later = max(d for d in dates if d is not None)
+            if later <= on:
+                return None
+            on = later
+        return None
 
 
 def histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, list[exposure.Injection]]:
@@ -228,27 +287,12 @@ def histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, lis
     return found
 
 
-# Each step moves to the latest date some rule needs; rules rarely chain more than twice.
-_MAX_STEPS = 12
-
-
 def first_date_within(
     patient: Patient, proposal: exposure.Injection, *, with_booked: bool = False
 ) -> datetime.date | None:
     """The first date on or after the proposal's on which it passes no hard limit; None if none ever does."""
-    on = proposal.on
-    for _step in range(_MAX_STEPS):
-        blocking = check_proposal(patient, replace(proposal, on=on), with_booked=with_booked).blocking
-        if not blocking:
-            return on
-        dates = [r.next_allowed for r in blocking]
-        if None in dates:
-            return None
-        later = max(d for d in dates if d is not None)
-        if later <= on:
-            return None
-        on = later
-    return None
+    checker = LimitChecker(patient)
+    return checker.first_date_within(proposal, checker.booked() if with_booked else ())
 
 
 def all_flags(on: datetime.date | None = None) -> list[Exposure]:

@@ -36,12 +36,15 @@ def upcoming_procedures(patient: Patient) -> "list[Appointment]":
 
 def booked_sessions(patient: Patient, since: datetime.date) -> list[exposure.Injection]:
     """The provider the procedures app calls for the booking check (registered in AppConfig.ready)."""
-    # A visit before today that was never logged did not happen as booked; only today on counts.
-    return [
-        injection
-        for visit in upcoming_procedures(patient)
-        if timezone.localdate(visit.starts_at) >= since and (injection := visit.planned_injection()) is not None
-    ]
+    return [injection for injection in booked_injections(upcoming_procedures(patient)) if injection.on >= since]
+
+
+def booked_injections(visits: "list[Appointment]") -> list[exposure.Injection]:
+    """What the limit engine counts of these booked visits (`upcoming_procedures`): their planned procedures.
+
+    A visit before today that was never logged did not happen as booked; `upcoming_procedures` starts today.
+    """
+    return [injection for visit in visits if (injection := visit.planned_injection()) is not None]
 
 
 @dataclass(frozen=True)
@@ -79,19 +82,29 @@ class BookingCheck:
         return self.check.blocking + [r for r in self.check.warnings if r.rule.severity == exposure.Severity.HARD]
 
 
-def booking_check(appointment: Appointment, *, offer: bool = False) -> BookingCheck | None:
+def booking_check(
+    appointment: Appointment,
+    *,
+    offer: bool = False,
+    checker: limits.LimitChecker | None = None,
+    booked: list[exposure.Injection] | None = None,
+) -> BookingCheck | None:
     """Check a (possibly unsaved) procedure visit against the limits; None for visits that plan none.
 
     With `offer`, a visit that would pass a limit also gets the first date within limits and the
-    physician's first free slot on or after it.
+    physician's first free slot on or after it. A caller checking several visits of one patient passes the
+    patient's `checker` and `booked` sessions (`booked_injections`), which are read here otherwise.
     """
     proposal = appointment.planned_injection()
     if proposal is None or not appointment.holds_slot or appointment.status == Status.COMPLETED:
         return None
-    check = limits.check_proposal(appointment.patient, proposal, with_booked=True)
+    checker = checker or limits.LimitChecker(appointment.patient)
+    if booked is None:
+        booked = booked_injections(upcoming_procedures(appointment.patient))
+    check = checker.check(proposal, booked)
     first_within, found = None, None
     if check.blocking:
-        first_within = limits.first_date_within(appointment.patient, proposal, with_booked=True)
+        first_within = checker.first_date_within(proposal, booked)
         if offer and first_within is not None:
             found = first_free_slot(appointment, max(first_within, timezone.localdate()))
     return BookingCheck(check, first_within, found)

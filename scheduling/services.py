@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from patients.models import Patient
+from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType
 from procedures.spine import LEVEL_ORDER
 from scheduling import booking_limits
@@ -102,12 +103,16 @@ LIMIT_REASON_NEEDED = (
 )
 
 
-def _limit_snapshot(appointment: Appointment) -> booking_limits.BookingCheck | None:
+def _limit_snapshot(
+    appointment: Appointment,
+    checker: limits.LimitChecker | None = None,
+    booked: list[exposure.Injection] | None = None,
+) -> booking_limits.BookingCheck | None:
     """Run the limit check for the planned procedure on the visit's date and keep what it says.
 
     A visit that no longer holds its slot (cancelled, no-show) or is done keeps no banner.
     """
-    found = booking_limits.booking_check(appointment)
+    found = booking_limits.booking_check(appointment, checker=checker, booked=booked)
     appointment.limit_would_pass = bool(found and found.would_pass)
     appointment.limit_summary = "\n".join(f"{r.rule.name}: {r.explain()}." for r in found.flagged) if found else ""
     clears = found.first_within if found and found.would_pass else None
@@ -126,15 +131,23 @@ def _require_limit_reason(appointment: Appointment, reason: str) -> None:
     appointment.limit_override_reason = reason.strip()
 
 
-def limits_recheck(patient: Patient, *, exclude: Appointment | None = None) -> None:
+def limits_recheck(
+    patient: Patient, *, exclude: Appointment | None = None, checker: limits.LimitChecker | None = None
+) -> None:
     """Re-run the limit check of the patient's other booked procedures: a booking, a move, a cancellation
-    or a logged procedure can change what each of them would pass."""
+    or a logged procedure can change what each of them would pass. Every check shares one read of the
+    history (`checker`, the caller's if it has one) and of the booked visits."""
     fields = ["limit_would_pass", "limit_summary", "limit_clears_on", "limit_override_reason"]
-    for visit in booking_limits.upcoming_procedures(patient):
+    visits = booking_limits.upcoming_procedures(patient)
+    if not any(exclude is None or visit.pk != exclude.pk for visit in visits):
+        return
+    checker = checker or limits.LimitChecker(patient)
+    booked = booking_limits.booked_injections(visits)
+    for visit in visits:
         if exclude is not None and visit.pk == exclude.pk:
             continue
         before = [getattr(visit, name) for name in fields]
-        _limit_snapshot(visit)
+        _limit_snapshot(visit, checker, booked)
         if [getattr(visit, name) for name in fields] != before:
             visit._change_reason = "Limit check re-run"  # type: ignore[attr-defined]
             visit.save(update_fields=fields)
@@ -145,24 +158,32 @@ def limits_recheck_after_log(procedure: Procedure) -> None:
     limits_recheck(procedure.patient)
 
 
-def _recheck_others(appointment: Appointment) -> None:
+def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | None = None) -> None:
     """`limits_recheck` after booking, moving or freeing this visit, if it plans a procedure: only planned
     procedures count as booked sessions, so a follow-up or a consult changes nothing the others would pass."""
     if appointment.plans_procedure:
-        limits_recheck(appointment.patient, exclude=appointment)
+        limits_recheck(appointment.patient, exclude=appointment, checker=checker)
 
 
 def _lock(patient: Patient, slot: Slot) -> None:
     """Queue bookings that touch the same physician, room or patient (PostgreSQL row locks).
 
-    Always physician, then room, then patient, so two bookings never wait on each other in a circle;
-    the second one's conflict check then sees the first. SQLite's IMMEDIATE transactions queue anyway.
-    Only the ids are read: the lock is the point, and the rows are in hand already.
+    One statement locks the rows in the order of its FROM list, always physician, then room, then patient, so
+    two bookings never wait on each other in a circle; the second one's conflict check then sees the first.
+    SQLite has no row locks: its IMMEDIATE transactions (settings) queue every writer anyway.
     """
-    list(User.objects.select_for_update().filter(pk=slot.physician.pk).values_list("pk"))
-    if slot.room is not None:
-        list(Room.objects.select_for_update().filter(pk=slot.room.pk).values_list("pk"))
-    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+    if not connection.features.has_select_for_update:
+        return
+    rows = [
+        (User, slot.physician.pk),
+        *([(Room, slot.room.pk)] if slot.room is not None else []),
+        (Patient, patient.pk),
+    ]
+    quote = connection.ops.quote_name
+    tables = ", ".join(f"{quote(model._meta.db_table)} t{n}" for n, (model, _pk) in enumerate(rows))
+    match = " AND ".join(f"t{n}.{quote(model._meta.pk.column)} = %s" for n, (model, _pk) in enumerate(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {tables} WHERE {match} FOR UPDATE", [pk for _model, pk in rows])
 
 
 def _save(appointment: Appointment, slot: Slot) -> None:
@@ -211,10 +232,12 @@ def appointment_book(
         **fields,
     )
     _lock(patient, slot)
-    _limit_snapshot(appointment)
+    # The patient's row is locked: their recorded history is read once for this check and the re-check.
+    checker = limits.LimitChecker(patient)
+    _limit_snapshot(appointment, checker)
     _require_limit_reason(appointment, limit_reason)
     _save(appointment, slot)
-    _recheck_others(appointment)
+    _recheck_others(appointment, checker)
     return appointment
 
 
@@ -227,10 +250,11 @@ def appointment_move(*, appointment: Appointment, slot: Slot, limit_reason: str 
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     appointment._change_reason = "Rescheduled"  # type: ignore[attr-defined]
     _lock(appointment.patient, slot)
-    _limit_snapshot(appointment)
+    checker = limits.LimitChecker(appointment.patient)
+    _limit_snapshot(appointment, checker)
     _require_limit_reason(appointment, limit_reason or appointment.limit_override_reason)
     _save(appointment, slot)
-    _recheck_others(appointment)
+    _recheck_others(appointment, checker)
     return appointment
 
 

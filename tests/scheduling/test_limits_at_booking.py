@@ -4,6 +4,8 @@ first slot within limits; booking past a hard limit anyway needs a reason the ph
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,6 +225,20 @@ def test_a_follow_up_leaves_the_checks_of_the_booked_procedures_alone(
         visit = book(two_given, physician, at(DAY, 11))
         appointment_cancel(appointment=visit, reason="Patient unwell")
     assert Appointment.history.filter(id=booked.pk).count() == 1
+
+
+def test_a_booking_reads_the_history_once_however_many_procedures_the_patient_has_booked(physician, two_given):
+    # The check of the new visit, the steps to its first date within limits and the re-check of each booked
+    # visit share one read of the recorded history (sites are read with it, once per read).
+    for weeks in (2, 4, 6):
+        esi(two_given, physician, DAY + datetime.timedelta(weeks=weeks), limit_reason=REASON)
+    with CaptureQueriesContext(connection) as queries:
+        visit = esi(two_given, physician, DAY, limit_reason=REASON)
+    assert visit.limit_would_pass
+    history_reads = [q["sql"] for q in queries.captured_queries if 'FROM "procedures_proceduresite"' in q["sql"]]
+    assert len(history_reads) == 1
+    rechecked = Appointment.objects.exclude(pk=visit.pk).order_by("starts_at")
+    assert all("booked" in other.limit_summary for other in rechecked)
 
 
 def test_a_consult_runs_no_limit_check(frontdesk, physician, near_limit):
