@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.paging import LargeTableAdmin
 from patients.models import Patient, Payer
 
 
@@ -12,7 +13,7 @@ class PayerAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 
 
 @admin.register(Patient)
-class PatientAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class PatientAdmin(LargeTableAdmin, SimpleHistoryAdmin):  # type: ignore[misc]
     """Read-only here: patient records change through the clinic's own pages, which keep the search key."""
 
     list_display = ["last_name", "first_name", "mrn", "date_of_birth", "payer", "archived_at"]

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.paging import LargeTableAdmin
 from procedures import standing
 from procedures.models import (
     Approach,
@@ -256,7 +257,7 @@ class ProcedureMedicationInline(ProcedurePartInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(UndeletableAdmin):
+class ProcedureAdmin(LargeTableAdmin, UndeletableAdmin):
     """Read-only: administrators audit records here; physicians log and void them in the clinic's pages."""
 
     list_display = ["performed_at", "patient", "procedure_type", "performed_by", "voided"]

@@ -304,8 +304,13 @@ def logged_procedure(appointment: Appointment) -> Procedure | None:
     return candidates.filter(procedure_type=appointment.procedure_type).first() or candidates.first()
 
 
+# A freed slot is offered to this many patients at a time, longest waiting first; the waitlist page has the rest.
+OFFERS_SHOWN = 10
+
+
 def waitlist_matches(appointment: Appointment) -> list[WaitlistEntry]:
-    """Open waitlist entries that the freed slot suits: same visit type, that physician or any, date reached."""
+    """The open waitlist entries that the freed slot suits (same visit type, that physician or any, date reached),
+    longest waiting first: the first OFFERS_SHOWN of them."""
     return list(
         WaitlistEntry.objects.filter(
             closed_at__isnull=True,
@@ -315,6 +320,7 @@ def waitlist_matches(appointment: Appointment) -> list[WaitlistEntry]:
         .filter(Q(physician=appointment.physician) | Q(physician__isnull=True))
         .exclude(patient=appointment.patient)
         .select_related("patient", "physician")
+        .order_by("created_at", "pk")[:OFFERS_SHOWN]
     )
 
 

@@ -231,6 +231,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         # Each offer with the visit booking it would move, if the patient already has one coming.
         "offers": None if offers is None else _with_visits_to_move(offers),
+        "offers_shown": services.OFFERS_SHOWN,
         "error": error,
         "slot_query": urlencode(slot),
     }

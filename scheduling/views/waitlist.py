@@ -1,6 +1,7 @@
 """The waitlist: patients who want an earlier slot, offered one when a matching visit is cancelled."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -10,6 +11,8 @@ from patients.models import Patient
 from scheduling import services
 from scheduling.forms_waitlist import WaitlistCloseForm, WaitlistForm
 from scheduling.models import WaitlistEntry
+
+PAGE_SIZE = 50
 
 
 def _patient_from(request: HttpRequest) -> Patient | None:
@@ -28,7 +31,8 @@ def waitlist(request: HttpRequest) -> HttpResponse:
         .select_related("patient", "physician", "created_by")
         .order_by("created_at", "pk")
     )
-    return render(request, "scheduling/waitlist.html", {"entries": entries, "close_form": WaitlistCloseForm()})
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scheduling/waitlist.html", {"page": page, "close_form": WaitlistCloseForm()})
 
 
 @permission_required("scheduling.add_waitlistentry")

@@ -250,3 +250,41 @@ def test_the_list_costs_the_same_queries_for_3_or_20_entries(
         add(n)
     with django_assert_max_num_queries(6):
         assert list_queries(client) == few
+
+
+def wait_for_follow_up(frontdesk, n: int) -> WaitlistEntry:
+    patient = factories.patient(last_name=f"Waiting{n:02d}", date_of_birth=datetime.date(1950, 1, 1 + n % 28))
+    return services.waitlist_add(
+        patient=patient, visit_type=VisitType.FOLLOW_UP, earliest_on=timezone.localdate(), created_by=frontdesk
+    )
+
+
+def test_the_list_shows_a_page_at_a_time_longest_waiting_first_and_says_how_many_wait(client, frontdesk):
+    entries = [wait_for_follow_up(frontdesk, n) for n in range(53)]
+    client.force_login(frontdesk)
+    first = client.get(LIST).content.decode()
+    assert "53 waiting" in first
+    assert "Page 1 of 2" in first
+    assert "Waiting00" in first and "Waiting49" in first and "Waiting50" not in first
+    second = client.get(LIST, {"page": 2}).content.decode()
+    assert list(dict.fromkeys(re.findall(r"Waiting\d\d", second))) == ["Waiting50", "Waiting51", "Waiting52"]
+    assert entries[0].patient.last_name == "Waiting00"
+
+
+def test_a_freed_slot_is_offered_to_the_ten_who_have_waited_longest(client, frontdesk, physician):
+    entries = [wait_for_follow_up(frontdesk, n) for n in range(12)]
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    appointment = services.appointment_book(
+        patient=factories.patient(first_name="Leaving"),
+        slot=services.Slot(physician, None, starts_at, starts_at + datetime.timedelta(minutes=20)),
+        visit_type=VisitType.FOLLOW_UP,
+        booked_by=frontdesk,
+    )
+    client.force_login(frontdesk)
+    page = client.post(reverse("scheduling:cancel", args=[appointment.pk]), {"reason": "Unwell"}).content.decode()
+    offered = list(dict.fromkeys(re.findall(r"Waiting\d\d", page)))
+    assert offered == [f"Waiting{n:02d}" for n in range(services.OFFERS_SHOWN)]
+    assert page.count("Offer this slot") == services.OFFERS_SHOWN == 10
+    assert "the waitlist</a> has everyone" in page
+    assert len(entries) == 12
