@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from clinic.paging import LargeTableAdmin
 from outcomes.models import FollowUp, FollowUpInterval, OutcomeRule
+from patients.admin import PatientSearchAdmin
 from procedures.admin import ConstraintsAtFieldsForm, UndeletableAdmin
 
 
@@ -60,12 +61,12 @@ class LabelFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(LargeTableAdmin, UndeletableAdmin):
+class FollowUpAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
     """Read-only: the follow-up pages record calls through the services, which keep status and times consistent."""
 
     list_display = ["due_on", "procedure", "label", "status", "recorded_at", "relief_pct", "nrs"]
     list_filter = ["status", "procedure__procedure_type__family", LabelFilter, "due_on"]
-    search_fields = ["procedure__patient__last_name", "procedure__patient__mrn"]
+    patient_path = "procedure__patient"
     # Newest first by the primary key: 4 million calls after ten years are sorted by no other index, and a date
     # hierarchy would read them all for its years.
     ordering = ["-pk"]

@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.paging import LargeTableAdmin
+from patients.admin import PatientSearchAdmin
 from procedures import standing
 from procedures.models import (
     Approach,
@@ -257,13 +258,12 @@ class ProcedureMedicationInline(ProcedurePartInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(LargeTableAdmin, UndeletableAdmin):
+class ProcedureAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
     """Read-only: administrators audit records here; physicians log and void them in the clinic's pages."""
 
     list_display = ["performed_at", "patient", "procedure_type", "performed_by", "voided"]
     list_select_related = ["patient", "procedure_type", "performed_by"]
     list_filter = ["procedure_type__family", VoidedFilter]
-    search_fields = ["patient__last_name", "patient__mrn", "procedure_type__name"]
     inlines = [ProcedureSiteInline, ProcedureMedicationInline]
 
     @admin.display(boolean=True, ordering="voided_at")

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from clinic.paging import LargeTableAdmin
 from clinic.roles import Role, staff_with
+from patients.admin import PatientSearchAdmin
 from procedures.admin import ConstraintsAtFieldsForm, UndeletableAdmin
 from procedures.forms import PhysicianChoiceField
 from scheduling.models import Appointment, Room, TimeOff, WaitlistEntry, WorkingHours
@@ -101,11 +102,10 @@ class TimeOffAdmin(PhysicianFieldAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(LargeTableAdmin, ReadOnlyAdmin):
+class AppointmentAdmin(PatientSearchAdmin, LargeTableAdmin, ReadOnlyAdmin):
     list_display = ["starts_at", "patient", physician, "room", "visit_type", "status"]
     list_select_related = ["patient", "physician", "room"]
     list_filter = ["status", "visit_type", PhysicianFilter]
-    search_fields = ["patient__last_name", "patient__first_name", "patient__mrn"]
     ordering = ["-starts_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Appointment]:
@@ -115,8 +115,7 @@ class AppointmentAdmin(LargeTableAdmin, ReadOnlyAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(LargeTableAdmin, ReadOnlyAdmin):
+class WaitlistEntryAdmin(PatientSearchAdmin, LargeTableAdmin, ReadOnlyAdmin):
     list_display = ["created_at", "patient", "visit_type", physician, "earliest_on", "closed_at", "closed_reason"]
     list_select_related = ["patient", "physician"]
     list_filter = ["visit_type", ("closed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["patient__last_name", "patient__first_name", "patient__mrn"]

@@ -1,6 +1,8 @@
 """The administrator's lists of tables that grow with the clinic's years count no further than a cap, so a list of
 4 million follow-ups opens as fast as one of forty."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -59,4 +61,20 @@ def test_every_large_table_list_counts_no_further_than_the_cap(
     with django_assert_max_num_queries(12) as queries:
         assert client.get(reverse(page)).status_code == 200
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
-    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+    assert counts
+    assert all("LIMIT" in sql.upper() for sql in counts)
+
+
+def test_the_admin_lists_of_records_find_the_patient_as_the_clinic_search_does(client, administrator):
+    jose = factories.patient(first_name="José", last_name="Núñez", mrn="MRN-7731")
+    other = factories.patient(first_name="Ana", last_name="Smith")
+    factories.procedure(jose, on=datetime.date(2026, 3, 2))
+    factories.procedure(other, on=datetime.date(2026, 3, 2))
+    client.force_login(administrator)
+    procedures = reverse("admin:procedures_procedure_changelist")
+    for term in ("nunez", "jose nunez", "7731"):
+        page = client.get(procedures, {"q": term}).content.decode()
+        assert "1 procedure" in page, term
+        assert "Núñez" in page
+        assert "Smith" not in page
+    assert "0 procedures" in client.get(procedures, {"q": "nobody"}).content.decode()
