@@ -9,6 +9,7 @@ a filter or a search narrows it to what can be counted.
 from functools import cached_property
 from typing import Any
 
+from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
@@ -38,3 +39,5 @@ class LargeTableAdmin:
 
     paginator: Any = CappedPaginator
     show_full_result_count = False
+    # Facet counts would count every filter's choices over the whole table.
+    show_facets = admin.ShowFacets.NEVER

@@ -64,7 +64,7 @@ class LabelFilter(admin.SimpleListFilter):
 class FollowUpAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
     """Read-only: the follow-up pages record calls through the services, which keep status and times consistent."""
 
-    list_display = ["due_on", "procedure", "label", "status", "recorded_at", "relief_pct", "nrs"]
+    list_display = ["due_on", "patient", "procedure", "label", "status", "recorded_at", "relief_pct", "nrs"]
     list_filter = ["status", "procedure__procedure_type__family", LabelFilter, "due_on"]
     patient_path = "procedure__patient"
     # Newest first by the primary key: 4 million calls after ten years are sorted by no other index, and a date
@@ -80,6 +80,10 @@ class FollowUpAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
             .select_related("procedure__procedure_type", "procedure__patient", "recorded_by")
             .prefetch_related("procedure__sites")
         )
+
+    @admin.display(description="patient")
+    def patient(self, follow_up: FollowUp) -> str:
+        return str(follow_up.procedure.patient)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -39,6 +39,9 @@ def test_the_admin_list_says_more_than_the_cap_and_how_to_narrow_it(client, admi
     client.force_login(administrator)
     page = client.get(reverse("admin:patients_patient_changelist")).content.decode()
     assert "More than 3 patients: filter or search to narrow them." in page
+    searched = client.get(reverse("admin:patients_patient_changelist"), {"q": "Listed"}).content.decode()
+    assert "More than 3 results" in searched
+    assert "Show counts" not in searched  # facet counts would count the whole table
     narrowed = client.get(reverse("admin:patients_patient_changelist"), {"q": "Listed1"}).content.decode()
     assert "1 patient" in narrowed
     assert "More than" not in narrowed
