@@ -1,15 +1,35 @@
-"""Sections that higher apps add to the patient chart.
+"""Sections that higher apps add to the patient chart, and the HTML kept of the heavier ones.
 
 The chart belongs to `patients`, which must not import the apps built on it. Each of those apps
 registers its panel here from its AppConfig.ready(); the chart renders the panels the viewer's role
 may see. A panel's context function runs a fixed number of queries.
+
+A panel marked `kept` shows only the patient's own records, reference data and today's judgement of them, so its
+HTML is kept (Django's cache) under everything it depends on: the patient's chart stamp, which database triggers
+renew in the transaction of every write to those records (`patients.chart_stamp`); the reference stamps of the
+names and rules it shows (`clinic.reference`); today's date; and the viewer's permissions, which decide its
+buttons. A chart opened again with none of these changed is served the kept HTML without reading the records.
+A panel that also changes with the time of day (a visit passing from upcoming to past) says until when its HTML
+holds (`good_until`).
 """
 
-from collections.abc import Callable
+import datetime
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+# The reference data that kept panels show: staff and procedure names, and the rules they judge by.
+KEPT_UNDER = ("staff names", "procedure names", "limit rules", "outcome rules")
+# How long kept HTML may sit unused in the cache; it is keyed by the date, so a day at most is ever useful.
+KEEP_SECONDS = 6 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -18,12 +38,15 @@ class ChartPanel:
     permission: str
     context: Callable[[HttpRequest, Any], dict[str, Any]]
     order: int = 0
+    kept: bool = False
+    good_until: Callable[[dict[str, Any]], datetime.datetime | None] | None = None
 
 
 @dataclass(frozen=True)
 class RenderedPanel:
     template: str
-    context: dict[str, Any]
+    html: SafeString
+    context: dict[str, Any] | None  # None when the kept HTML was served
 
 
 _panels: list[ChartPanel] = []
@@ -35,9 +58,33 @@ def register_chart_panel(panel: ChartPanel) -> None:
         _panels.sort(key=lambda p: p.order)
 
 
-def chart_panels(request: HttpRequest, patient: Any) -> list[RenderedPanel]:
-    return [
-        RenderedPanel(panel.template, panel.context(request, patient))
-        for panel in _panels
-        if request.user.has_perm(panel.permission)
-    ]
+def chart_panels(request: HttpRequest, patient: Any, stamps: Sequence[int] | None = None) -> list[RenderedPanel]:
+    """The HTML of each panel the viewer may see; kept panels from the cache when `stamps` (the patient's chart
+    stamp, then those of KEPT_UNDER, read before the patient was) and the rest of their key are unchanged.
+    Without stamps, every panel is rendered afresh."""
+    visible = [panel for panel in _panels if request.user.has_perm(panel.permission)]
+    key = None
+    if stamps is not None and any(panel.kept for panel in visible):
+        key = _key(request.user, patient.pk, stamps)
+    return [_html(panel, request, patient, key if panel.kept else None) for panel in visible]
+
+
+def _key(user: User | AnonymousUser, patient_id: int, stamps: Sequence[int]) -> str:
+    permissions = " ".join(sorted(user.get_all_permissions()))
+    viewer = hashlib.blake2b(permissions.encode(), digest_size=8).hexdigest()
+    today = timezone.localdate().isoformat()
+    return f"{patient_id}:{':'.join(map(str, stamps))}:{today}:{viewer}"
+
+
+def _html(panel: ChartPanel, request: HttpRequest, patient: Any, key: str | None) -> RenderedPanel:
+    name = f"chart-panel:{panel.template}:{key}"
+    if key is not None:
+        held: tuple[str, datetime.datetime | None] | None = cache.get(name)
+        if held is not None and (held[1] is None or timezone.now() < held[1]):
+            return RenderedPanel(panel.template, mark_safe(held[0]), None)  # the template's output, as kept
+    context = panel.context(request, patient)
+    html = render_to_string(panel.template, {"panel": context})
+    if key is not None:
+        until = panel.good_until(context) if panel.good_until else None
+        cache.set(name, (html, until), KEEP_SECONDS)
+    return RenderedPanel(panel.template, mark_safe(html), context)  # render_to_string escaped what it rendered

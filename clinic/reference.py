@@ -42,6 +42,15 @@ def kept(name: str, load: Callable[[], T]) -> T:
     return value
 
 
+def stamps(names: Sequence[str]) -> tuple[int, ...]:
+    """The values these stamps have now, in one query (a missing stamp row is put back with a new value)."""
+    found = dict(ReferenceStamp.objects.filter(name__in=names).values_list("name", "value"))
+    for name in names:
+        if name not in found:
+            found[name] = ReferenceStamp.objects.get_or_create(name=name, defaults={"value": fresh_value()})[0].value
+    return tuple(found[name] for name in names)
+
+
 def fresh_value() -> int:
     """A value no copy can have been kept under: 63 random bits."""
     return secrets.randbits(63)
@@ -73,18 +82,19 @@ class StampFunction(Operation):
 
 
 class StampTriggers(Operation):
-    """The stamp row `name` and the triggers that renew it on any write to `tables`."""
+    """The stamp row `name` and the triggers that renew it on any write to `tables`; with `columns`, an update
+    renews it only when it sets one of them (a login's `last_login` is no change to the staff's names)."""
 
     reversible = True
 
-    def __init__(self, name: str, tables: Sequence[str]) -> None:
-        self.name, self.tables = name, tuple(tables)
+    def __init__(self, name: str, tables: Sequence[str], columns: Sequence[str] = ()) -> None:
+        self.name, self.tables, self.columns = name, tuple(tables), tuple(columns)
 
     def state_forwards(self, app_label: str, state: Any) -> None:
         pass
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        install_stamp(schema_editor, self.name, self.tables)
+        install_stamp(schema_editor, self.name, self.tables, self.columns)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         remove_stamp(schema_editor, self.name, self.tables)
@@ -93,23 +103,27 @@ class StampTriggers(Operation):
         return f"Triggers renewing the {self.name} stamp"
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        return self.__class__.__qualname__, [self.name, list(self.tables)], {}
+        columns = {"columns": list(self.columns)} if self.columns else {}
+        return self.__class__.__qualname__, [self.name, list(self.tables)], columns
 
 
-def install_stamp(schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str]) -> None:
-    """The stamp row `name`, and triggers that renew it on any write to `tables`."""
+def install_stamp(
+    schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str], columns: Sequence[str] = ()
+) -> None:
+    """The stamp row `name`, and triggers that renew it on any write to `tables` (updates: of `columns`, if any)."""
     vendor = schema_editor.connection.vendor
+    update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
     schema_editor.execute("INSERT INTO clinic_referencestamp (name, value) VALUES (%s, %s)", [name, fresh_value()])
     for table in tables:
         if vendor == "postgresql":
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                f"CREATE TRIGGER {table}_stamp AFTER INSERT OR {update} OR DELETE OR TRUNCATE ON {table} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION clinic_reference_stamp('{name}')"
             )
         else:
-            for event in ("INSERT", "UPDATE", "DELETE"):
+            for event in ("INSERT", update, "DELETE"):
                 schema_editor.execute(
-                    f"CREATE TRIGGER {table}_stamp_{event.lower()} AFTER {event} ON {table} "
+                    f"CREATE TRIGGER {table}_stamp_{event.split()[0].lower()} AFTER {event} ON {table} "
                     # A random 63-bit value: SQLite has no sequences; abs() would overflow on the one extreme value.
                     f"BEGIN UPDATE clinic_referencestamp SET value = random() & 9223372036854775807 "
                     f"WHERE name = '{name}'; END"

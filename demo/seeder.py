@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo import moments, people
-from demo.bulk import Writer, relaxed_constraints, reset_sequences, writer_for_connection
+from demo.bulk import Writer, paused_triggers, relaxed_constraints, reset_sequences, writer_for_connection
 from demo.care import ALL_DOSES, CONTRAST_AGENT, KINDS, PUMP_SHARE
 from demo.clinic import Schedule, physician_weeks, seed_hours, seed_payers, seed_rooms, seed_staff, seed_time_off
 from demo.dice import Dice
@@ -28,7 +28,7 @@ from demo.history import Catalog, PatientFacts, PatientPlan, Planner, load_guard
 from demo.progress import Progress, Stream
 from demo.rows import PATIENT, TABLES, Context, Emitter, Interval
 from outcomes import monthly
-from outcomes.models import FollowUp, FollowUpInterval
+from outcomes.models import FollowUp, FollowUpInterval, ProcedureResponse
 from outcomes.services import procedure_responses_rebuild
 from patients.models import Patient
 from patients.services import GENERATED_MRN_DIGITS
@@ -123,8 +123,9 @@ def seed_scale(*, patients: int, seed: int, stream: Stream, progress: bool = Tru
             else nullcontext()
         )
         writer = writer_for_connection()
+        loaded = [t.db_table for t in TABLES] + [ProcedureResponse._meta.db_table]
         try:
-            with relax:
+            with paused_triggers(loaded), relax:
                 facts = _write_patients(
                     writer,
                     Dice(seed),
@@ -155,7 +156,8 @@ def seed_scale(*, patients: int, seed: int, stream: Stream, progress: bool = Tru
         reset_sequences([t.model for t in TABLES])
         mark = phase("indexes and constraints", mark)
         # What the services keep beside the records, rebuilt once for the bulk-loaded rows.
-        procedure_responses_rebuild()
+        with paused_triggers([ProcedureResponse._meta.db_table]):
+            procedure_responses_rebuild()
         mark = phase("kept follow-up responses", mark)
         standing.refresh_all(today)
         mark = phase("standing limits", mark)

@@ -23,6 +23,7 @@ class OutcomesConfig(AppConfig):
                 template="outcomes/_chart_panel.html",
                 permission="outcomes.view_followup",
                 context=chart_panel_context,
+                kept=True,
                 order=20,
             )
         )

@@ -307,3 +307,16 @@ class Patient(models.Model):
         if self.bone_density_risk:
             alerts.append("Bone-density risk: lower cumulative steroid cap")
         return alerts
+
+
+class ChartStamp(models.Model):
+    """The value under which the patient's chart panels are kept; triggers renew it (`patients.chart_stamp`).
+
+    No foreign key: a row is written by triggers alone, for any patient id a record names.
+    """
+
+    patient_id = models.BigIntegerField(primary_key=True)
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"patient {self.patient_id} @ {self.value}"

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.links import url_for_each
-from clinic.panels import chart_panels
+from clinic.panels import KEPT_UNDER, chart_panels
 from clinic.roles import permission_required, require
-from patients import services
+from patients import chart_stamp, services
 from patients.audit import patient_history
 from patients.forms import ArchiveForm, PatientForm
 from patients.models import COUNT_LIMIT, Found, Patient, PatientQuerySet
@@ -120,10 +120,13 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "patients.view_patient")
+    # Read before the patient and their records: the panels kept under it then show them as of then, or later.
+    stamps = chart_stamp.current(pk, KEPT_UNDER)
     patient = _get_patient(request, pk)
     context = {
         "patient": patient,
-        "panels": chart_panels(request, patient),
+        "panels": chart_panels(request, patient, stamps),
         "archive_form": ArchiveForm(),
         "history": patient_history(patient) if request.user.has_perm("patients.view_historicalpatient") else None,
     }

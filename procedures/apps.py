@@ -18,6 +18,7 @@ class ProceduresConfig(AppConfig):
                 template="procedures/_chart_panel.html",
                 permission="procedures.view_procedure",
                 context=chart_panel_context,
+                kept=True,
                 order=10,
             )
         )

@@ -9,7 +9,7 @@ class SchedulingConfig(AppConfig):
         from clinic.panels import ChartPanel, register_chart_panel
         from procedures.extensions import register_after_log, register_booked_provider
         from scheduling.booking_limits import booked_sessions
-        from scheduling.panels import chart_panel_context
+        from scheduling.panels import chart_panel_context, good_until
         from scheduling.services import appointment_complete_from_log, limits_recheck_after_log
 
         register_after_log(appointment_complete_from_log)
@@ -20,6 +20,8 @@ class SchedulingConfig(AppConfig):
                 template="scheduling/_chart_panel.html",
                 permission="scheduling.view_appointment",
                 context=chart_panel_context,
+                kept=True,
+                good_until=good_until,
                 order=5,
             )
         )

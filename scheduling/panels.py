@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,6 +9,12 @@ from scheduling.models import Appointment
 
 # Upcoming and past visits the chart lists; the patient's visits page has them all.
 SHOWN = 10
+
+
+def good_until(context: dict[str, Any]) -> datetime.datetime | None:
+    """When the kept panel stops being right with no write to the visits: the next visit ends and becomes past."""
+    upcoming: list[Appointment] = context["groups"][0][1]
+    return min((visit.ends_at for visit in upcoming), default=None)
 
 
 def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:

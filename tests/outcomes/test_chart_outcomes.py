@@ -57,6 +57,11 @@ def block(patient, days_ago: int, relief: int):
 def panel(client, patient) -> dict[str, Any]:
     response = client.get(patient.get_absolute_url())
     assert response.status_code == 200
+    return panel_of(response)
+
+
+def panel_of(response) -> dict[str, Any]:
+    """The outcomes panel's context, as rendered for this response (not served from the kept HTML)."""
     [found] = [p.context for p in response.context["panels"] if p.template == PANEL]
     return dict(found)
 
@@ -130,10 +135,11 @@ def test_relief_right_after_an_injection_is_no_response_but_right_after_a_block_
 def test_a_patient_without_procedures_has_an_empty_panel_and_no_chart_scripts(client, physician):
     patient = factories.patient()
     client.force_login(physician)
-    page = client.get(patient.get_absolute_url()).content.decode()
+    response = client.get(patient.get_absolute_url())
+    page = response.content.decode()
     assert "No pain scores recorded yet." in page
     assert "trajectory.js" not in page
-    assert panel(client, patient)["verdicts"] == []
+    assert panel_of(response)["verdicts"] == []
 
 
 def test_front_desk_does_not_see_the_outcomes_panel(client, frontdesk):
