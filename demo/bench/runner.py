@@ -238,23 +238,37 @@ def count_queries(page: Page, users: Mapping[str, User]) -> tuple[int, int]:
     return counter.count, response.status_code
 
 
-def throughput(port: int, session: HttpSession | None, path: str, requests: int, clients: int) -> float:
-    """Requests per second with `clients` concurrent clients (copies of one login, or anonymous)."""
+def throughput(
+    port: int, session: HttpSession | None, path: str, requests: int, clients: int, warmup: int = 2
+) -> float:
+    """Requests per second with `clients` concurrent clients (copies of one login, or anonymous), each on its own
+    connection. Each client's first `warmup` requests are not timed: a new connection may reach a server worker
+    that has not served the page yet, whose first answer (its kept panels, its connection) is not the steady
+    state being compared."""
+    ready = threading.Barrier(clients + 1)
+    done = threading.Barrier(clients + 1)
 
     def worker(count: int) -> None:
         mine = HttpSession(port)
         if session is not None:
             mine.cookies = dict(session.cookies)
+        for _ in range(warmup):
+            mine.request("GET", path)
+        ready.wait()
         for _ in range(count):
             mine.request("GET", path)
+        done.wait()
 
     threads = [threading.Thread(target=worker, args=(requests // clients,)) for _ in range(clients)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
+    ready.wait()
+    started = time.perf_counter()
+    done.wait()
+    elapsed = time.perf_counter() - started
     for thread in threads:
         thread.join()
-    return (requests // clients) * clients / (time.perf_counter() - started)
+    return (requests // clients) * clients / elapsed
 
 
 def remove_bench_bookings() -> int:
