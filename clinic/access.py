@@ -29,7 +29,7 @@ PAGE_SIZE = 100
 def client_ip(request: HttpRequest) -> str | None:
     """The address the request came from. Behind `PROXY_COUNT` trusted proxies, the address the nearest of them
     was called from (an X-Forwarded-For entry a client wrote itself is further left and never read)."""
-    proxies: int = getattr(settings, "PROXY_COUNT", 0)
+    proxies: int = settings.PROXY_COUNT
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import ForeignKey, Model, QuerySet
 from django.utils import timezone
+from simple_history.models import ModelChange
 
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -82,6 +83,8 @@ class Reading:
     # A field's value as shown, where the plain value would be a code.
     show: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     hidden: frozenset[str] = frozenset()
+    # Fields a new record shows when set (e.g. the limits a procedure was logged past), as changes from nothing.
+    on_create: tuple[str, ...] = ()
 
 
 def entries(model: type[Model], records: Iterable[Any], reading: Reading = Reading()) -> list[HistoryEntry]:
@@ -96,7 +99,7 @@ def entries(model: type[Model], records: Iterable[Any], reading: Reading = Readi
     for versions in by_object.values():
         versions.sort(key=lambda r: (r.history_date, r.history_id))
         for i, record in enumerate(versions):
-            diff = record.diff_against(versions[i - 1]).changes if i else []
+            diff = record.diff_against(versions[i - 1]).changes if i else _set_on_create(record, reading)
             pairs.append((record, [c for c in diff if c.field not in reading.hidden]))
     related = _related_objects(model, [c for _, changes in pairs for c in changes])
 
@@ -134,6 +137,10 @@ def entries(model: type[Model], records: Iterable[Any], reading: Reading = Readi
     return newest_first(found)
 
 
+def _set_on_create(record: Any, reading: Reading) -> list[Any]:
+    return [ModelChange(name, None, getattr(record, name)) for name in reading.on_create if getattr(record, name)]
+
+
 def newest_first(found: Iterable[HistoryEntry]) -> list[HistoryEntry]:
     return sorted(found, key=lambda e: (e.when, e.history_id or 0), reverse=True)
 
@@ -150,7 +157,7 @@ def latest_versions(history: "QuerySet[Any]", limit: int | None, *related: str) 
     latest = history.order_by("-history_date", "-history_id").values_list("history_id", "id")
     chosen = list(latest[:limit] if limit is not None else latest)
     model = history.model
-    versions = model.objects.filter(id__in={pk for _, pk in chosen}).select_related("history_user", *related)
+    versions = model._default_manager.filter(id__in={pk for _, pk in chosen}).select_related("history_user", *related)
     return list(versions), {history_id for history_id, _ in chosen}
 
 

@@ -41,6 +41,7 @@ def _reading(names: dict[str, str]) -> Reading:
         url=_url,
         what=lambda record, fields: "Voided" if "voided_at" in fields and record.voided_at else None,
         show={"overridden_rules": rules},
+        on_create=("overridden_rules", "override_reason"),
     )
 
 
