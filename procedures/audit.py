@@ -30,6 +30,13 @@ def _rule_names(codes: Sequence[str]) -> dict[str, str]:
     return dict(LimitRule.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+def overridden_rule_names(procedure: Procedure) -> list[str]:
+    """The names of the hard limits a procedure was saved past (one query; none when it passed none)."""
+    codes = [code for code in procedure.overridden_rules.split(",") if code]
+    names = _rule_names(codes) if codes else {}
+    return [names.get(code, code) for code in codes]
+
+
 def _reading(names: dict[str, str]) -> Reading:
     def rules(value: Any) -> str:
         codes = [code for code in (value or "").split(",") if code]

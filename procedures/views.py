@@ -16,7 +16,7 @@ from clinic.links import url_for_each
 from clinic.roles import permission_required, require
 from patients.models import Patient
 from procedures import extensions, limits, services, spine, standing
-from procedures.audit import procedure_history
+from procedures.audit import overridden_rule_names, procedure_history
 from procedures.forms import ProcedureEntry
 from procedures.models import Procedure, ProcedureType, Side, StandingLimit
 from procedures.recent import recent_procedures
@@ -164,7 +164,8 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = None
     if request.user.has_perm("procedures.view_historicalprocedure"):
         history = procedure_history(procedure)
-    return render(request, "procedures/detail.html", {"procedure": procedure, "history": history})
+    context = {"procedure": procedure, "history": history, "overridden": overridden_rule_names(procedure)}
+    return render(request, "procedures/detail.html", context)
 
 
 @require_POST

@@ -72,17 +72,30 @@ def test_a_changed_site_and_an_added_drug_show_beside_the_correction(client, adm
     assert "Dexamethasone" not in text  # the same dose, rewritten with the correction, is no change
 
 
-def test_an_override_names_its_rules_not_their_codes(client, administrator, patient):
+@pytest.fixture
+def saved_past_a_limit(patient):
+    """The fourth lumbar ESI in six months, saved past the clinic's session limit with a reason."""
     for days in (100, 80, 60, 40):
-        factories.procedure(
+        latest = factories.procedure(
             patient, on=TODAY - datetime.timedelta(days=days), override_reason="Documented severe radiculopathy"
         )
+    return latest
+
+
+def test_an_override_names_its_rules_not_their_codes(client, administrator, patient, saved_past_a_limit):
     client.force_login(administrator)
     text = history_text(client, patient)
     rule = LimitRule.objects.get(code="clinic-esi-6m")
     assert f"Overridden rules: — → {rule.name}" in text
     assert "Override reason: — → Documented severe radiculopathy" in text
     assert "clinic-esi-6m" not in text
+
+
+def test_the_procedure_page_names_the_rules_it_was_saved_past(client, administrator, saved_past_a_limit):
+    client.force_login(administrator)
+    page = re.sub(r"\s+", " ", strip_tags(client.get(saved_past_a_limit.get_absolute_url()).content.decode()))
+    assert f"Saved past a hard limit ({LimitRule.objects.get(code='clinic-esi-6m').name}" in page
+    assert "clinic-esi-6m" not in page
 
 
 def test_a_void_shows_its_time_in_the_clinics_zone(client, administrator, physician, patient):
