@@ -19,6 +19,7 @@ NAV = (
     "logout",
     "password_change",
     "admin:index",
+    "access_log",
     "patients:list",
     "patients:new",
     "scheduling:day",

@@ -89,6 +89,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
             "axes.view_accesslog",
+            # Who opened which patient's records (clinic.access), for audits and the chart's "who looked".
+            "clinic.view_accesslog",
             "procedures.view_procedure",
             "procedures.view_historicalprocedure",
             "scheduling.view_appointment",

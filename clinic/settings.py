@@ -42,6 +42,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies in front of the app: the access log takes the client address they forwarded (clinic.access).
+PROXY_COUNT = envint("PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

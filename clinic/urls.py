@@ -14,6 +14,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("access-log/", views.access_log, name="access_log"),
+    path("access-log.csv", views.access_log_csv, name="access_log_csv"),
     path("patients/", include("patients.urls")),
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),

@@ -1,11 +1,16 @@
+import csv
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from clinic import access
+from clinic.roles import permission_required, require
 from outcomes.models import FollowUp
 from patients.audit import recent_changes
 from patients.models import Patient
@@ -45,3 +50,34 @@ def home(request: HttpRequest) -> HttpResponse:
         context["calls_due"] = due[: CALLS_COUNTED + 1].count()
         context["calls_counted"] = CALLS_COUNTED
     return render(request, "clinic/home.html", context)
+
+
+@permission_required("clinic.view_accesslog")
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who opened which patient's records: newest first, a page at a time, never counted."""
+    filters = access.AccessFilter(request.GET or None)
+    page = access.page_of(filters.entries(), request.GET.get("before", ""))
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "clinic/access_log.html", context)
+
+
+def access_log_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The log with the page's filters, as CSV; the export is itself logged."""
+    require(request.user, "clinic.view_accesslog")
+    filters = access.AccessFilter(request.GET or None)
+    rows = filters.entries()
+    access.log_access(request, access.Kind.EXPORT)
+    writer = csv.writer(Echo())
+    lines = (writer.writerow(row) for row in access.csv_rows(rows))
+    response = StreamingHttpResponse(itertools.chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-log_{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+class Echo:
+    """A file for csv.writer that hands each line back to be streamed."""
+
+    def write(self, value: str) -> str:
+        return value

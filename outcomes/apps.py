@@ -6,7 +6,9 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes"
 
     def ready(self) -> None:
+        from clinic.audit import register_history_source
         from clinic.panels import ChartPanel, register_chart_panel
+        from outcomes import audit as outcomes_audit
         from outcomes.monthly import procedure_changed
         from outcomes.panels import chart_panel_context
         from outcomes.responses import advise
@@ -18,6 +20,7 @@ class OutcomesConfig(AppConfig):
         register_after_change(followups_move_with)
         register_after_change(followups_cancel_with_void)
         register_advisor(advise)
+        register_history_source(outcomes_audit.SOURCE)
         register_chart_panel(
             ChartPanel(
                 template="outcomes/_chart_panel.html",

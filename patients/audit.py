@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from clinic.audit import KIND, HistoryEntry, history_entries, who
+from django.contrib.auth.models import AnonymousUser, User
+
+from clinic.audit import KIND, HistoryEntry, Reading, entries, latest_versions, patient_entries, who
 from patients.models import Patient
 
 
@@ -31,6 +33,9 @@ def recent_changes(limit: int) -> list[RecentChange]:
     ]
 
 
-def patient_history(patient: Patient) -> list[HistoryEntry]:
-    """Newest first, in a fixed number of queries whatever the length of the history."""
-    return history_entries(patient, created="Registered")
+def patient_history(user: User | AnonymousUser, patient: Patient, limit: int | None) -> list[HistoryEntry]:
+    """The latest `limit` changes (all when None) to the patient's record and, as far as the user may read them,
+    to their procedures, visits and follow-up calls; newest first, in a fixed number of queries."""
+    versions, latest = latest_versions(Patient.history.filter(id=patient.pk), limit)
+    own = [e for e in entries(Patient, versions, Reading(created="Registered")) if e.history_id in latest]
+    return patient_entries(user, patient.pk, limit, own)

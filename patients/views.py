@@ -9,6 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic import access
+from clinic.access import Kind, log_access
+from clinic.audit import HistoryEntry
 from clinic.links import url_for_each
 from clinic.panels import KEPT_UNDER, chart_panels
 from clinic.roles import permission_required, require
@@ -18,6 +21,9 @@ from patients.forms import ArchiveForm, PatientForm
 from patients.models import COUNT_LIMIT, Found, Patient, PatientQuerySet
 
 PAGE_SIZE = 25
+# The chart shows the latest changes; the history page has them all.
+CHART_HISTORY = 15
+FULL_HISTORY = 500
 
 
 class FoundPaginator(Paginator[Patient]):
@@ -124,13 +130,34 @@ def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
     # Read before the patient and their records: the panels kept under it then show them as of then, or later.
     stamps = chart_stamp.current(pk, KEPT_UNDER)
     patient = _get_patient(request, pk)
+    log_access(request, Kind.CHART, patient_id=patient.pk)
+    user = request.user
     context = {
         "patient": patient,
         "panels": chart_panels(request, patient, stamps),
         "archive_form": ArchiveForm(),
-        "history": patient_history(patient) if request.user.has_perm("patients.view_historicalpatient") else None,
+        "history": _history(request, patient, CHART_HISTORY),
+        # Outside the kept panels: it changes with every look, the viewer's own included.
+        "looked": access.latest_for_patient(patient.pk) if user.has_perm("clinic.view_accesslog") else None,
     }
     return render(request, "patients/chart.html", context)
+
+
+def _history(request: HttpRequest, patient: Patient, limit: int | None) -> list[HistoryEntry] | None:
+    """The patient's audit history for those who audit; None for everyone else."""
+    if not request.user.has_perm("patients.view_historicalpatient"):
+        return None
+    return patient_history(request.user, patient, limit)
+
+
+def patient_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change to the patient's record, procedures, visits and follow-up calls, newest first."""
+    patient = _get_patient(request, pk, "patients.view_historicalpatient")
+    log_access(request, Kind.HISTORY, patient_id=patient.pk)
+    history = _history(request, patient, FULL_HISTORY)
+    cut = FULL_HISTORY if len(history or []) >= FULL_HISTORY else None
+    context = {"patient": patient, "history": history, "cut": cut}
+    return render(request, "patients/history.html", context)
 
 
 @require_POST

@@ -6,13 +6,16 @@ class ProceduresConfig(AppConfig):
     verbose_name = "Procedures"
 
     def ready(self) -> None:
+        from clinic.audit import register_history_source
         from clinic.panels import ChartPanel, register_chart_panel
         from patients.extensions import register_after_update
+        from procedures import audit as procedures_audit
         from procedures.standing import refresh_after_patient_update
         from procedures.views import chart_panel_context
 
         register_after_update(refresh_after_patient_update)
 
+        register_history_source(procedures_audit.SOURCE)
         register_chart_panel(
             ChartPanel(
                 template="procedures/_chart_panel.html",

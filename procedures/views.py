@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from clinic.audit import history_entries
+from clinic.access import Kind, log_access
 from clinic.links import url_for_each
 from clinic.roles import permission_required, require
 from patients.models import Patient
 from procedures import extensions, limits, services, spine, standing
+from procedures.audit import overridden_rule_names, procedure_history
 from procedures.forms import ProcedureEntry
 from procedures.models import Procedure, ProcedureType, Side, StandingLimit
 from procedures.recent import recent_procedures
@@ -159,10 +160,12 @@ def procedure_check(request: HttpRequest) -> HttpResponse:
 
 def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = _get_procedure(request, pk)
+    log_access(request, Kind.PROCEDURE, patient_id=procedure.patient_id, obj=procedure)
     history = None
     if request.user.has_perm("procedures.view_historicalprocedure"):
-        history = history_entries(procedure, created="Logged")
-    return render(request, "procedures/detail.html", {"procedure": procedure, "history": history})
+        history = procedure_history(procedure)
+    context = {"procedure": procedure, "history": history, "overridden": overridden_rule_names(procedure)}
+    return render(request, "procedures/detail.html", context)
 
 
 @require_POST

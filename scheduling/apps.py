@@ -6,8 +6,10 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
+        from clinic.audit import register_history_source
         from clinic.panels import ChartPanel, register_chart_panel
         from procedures.extensions import register_after_log, register_booked_provider
+        from scheduling import audit as scheduling_audit
         from scheduling.booking_limits import booked_sessions
         from scheduling.panels import chart_panel_context, good_until
         from scheduling.services import appointment_complete_from_log, limits_recheck_after_log
@@ -15,6 +17,7 @@ class SchedulingConfig(AppConfig):
         register_after_log(appointment_complete_from_log)
         register_after_log(limits_recheck_after_log)
         register_booked_provider(booked_sessions)
+        register_history_source(scheduling_audit.SOURCE)
         register_chart_panel(
             ChartPanel(
                 template="scheduling/_chart_panel.html",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clinic.access import Kind, log_access
 from clinic.roles import permission_required
 from outcomes import metrics
 from outcomes.filters import DashboardFilter
@@ -57,6 +58,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
     built = metrics.build(table, criteria)
     if built is None:
         raise Http404("No such table.")
+    log_access(request, Kind.EXPORT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{built.slug}_{criteria.date_from:%Y-%m-%d}_{criteria.date_to:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from clinic.access import Kind, log_access
 from clinic.links import url_for_each
 from clinic.roles import permission_required, require
 from outcomes import questionnaires
@@ -197,6 +198,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _get_follow_up(request, pk)
     procedure = follow_up.procedure
+    log_access(request, Kind.FOLLOW_UP, patient_id=procedure.patient_id, obj=follow_up)
     closed = follow_up.status != FollowUpStatus.DUE or procedure.is_voided
     if closed and request.method == "POST":
         messages.error(request, "This follow-up is already closed; it was not recorded again.")

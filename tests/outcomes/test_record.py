@@ -143,7 +143,7 @@ def test_the_audit_history_keeps_the_recording_and_who_made_it(client, nurse):
     latest = history_entries(item)[0]
     assert (latest.what, latest.who) == ("Changed", "Nora")
     changes = {c.field: (c.old, c.new) for c in latest.changes}
-    assert changes["Pain now (nrs 0–10)"] == ("—", "3")
+    assert changes["Pain now (NRS 0–10)"] == ("—", "3")
     assert changes["Status"] == ("Due", "Done")
 
 

@@ -167,7 +167,7 @@ def test_a_correction_keeps_the_old_values_in_the_history(client, physician, adm
     assert procedure.site_summary == "L4-L5, L5-S1 bilateral"
     client.force_login(administrator)
     history = client.get(procedure.get_absolute_url()).context["history"]
-    assert ("Pain before (nrs 0–10)", "6", "8") in {(c.field, c.old, c.new) for c in history[0].changes}
+    assert ("Pain before (NRS 0–10)", "6", "8") in {(c.field, c.old, c.new) for c in history[0].changes}
 
 
 def test_voiding_needs_a_reason_keeps_the_record_and_stops_it_counting(client, physician, patient):
