@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import idle, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/session/", idle.session_status, name="session_status"),
     path("patients/", include("patients.urls")),
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),
