@@ -70,6 +70,7 @@ def test_an_idle_page_warns_a_minute_before_stays_signed_in_on_request_and_signs
         page.clock.fast_forward("14:05")
         expect(warning).to_be_visible()
         expect(warning).to_contain_text("Stay signed in")
+        page.screenshot(path="screenshots/idle-warning.png")
         warning.get_by_role("button", name="Stay signed in").click()
         expect(warning).to_be_hidden()
 
