@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 .PHONY: run test test-dates lint pytest install install-dev chromium migrate demo clean
 
 run: install migrate demo
-	@echo "Pinpoint at http://$(HOST)/  (demo logins listed above; password clinic-demo)"
+	@echo "Pinpoint at http://$(HOST)/  (demo logins listed above; password pinpoint-demo)"
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev chromium lint pytest

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 
+from clinic.idle import idle_limit_seconds
 from clinic.roles import user_roles
 
 
@@ -13,11 +14,17 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     return {"user_roles": SimpleLazyObject(lambda: user_roles(request.user))}
 
 
+def idle(request: HttpRequest) -> dict[str, Any]:
+    # The sign-out warning's clock (static/js/idle.js) starts from the server's idle limit.
+    return {"idle_seconds": idle_limit_seconds()}
+
+
 # The pages every page's navigation links to, by URL name.
 NAV = (
     "home",
     "logout",
     "password_change",
+    "session_status",
     "admin:index",
     "access_log",
     "patients:list",

@@ -42,7 +42,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-# Reverse proxies in front of the app: the access log takes the client address they forwarded (clinic.access).
+# Trusted reverse proxies in front of the app (TLS termination, load balancing). Each must append to
+# X-Forwarded-For, and the nearest must overwrite X-Forwarded-Proto: the scheme is read from the one (without it
+# every request looks like plain HTTP and is redirected forever), the client's address for the access log and
+# the login lockout from the other (`clinic.access.client_ip`). Never set it where clients reach the app directly.
 PROXY_COUNT = envint("PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "clinic",
     "patients",
     "procedures",
@@ -68,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, early responses of the middleware below included.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +81,10 @@ MIDDLEWARE = [
     # Every page is private unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs a session out after SESSION_IDLE_MINUTES without a request (after messages, so it can say why).
+    "clinic.idle.IdleTimeoutMiddleware",
+    # Pages for a logged-in user hold patient data: no browser or proxy keeps a copy.
+    "clinic.headers.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Stamps the logged-in user on every audit-history row written during the request.
@@ -103,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.roles",
                 "clinic.context_processors.nav",
+                "clinic.context_processors.idle",
             ],
         },
     },
@@ -131,22 +142,61 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Twelve characters: short passwords such as "Summer2026" fall to guessing whatever they mix.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "clinic.passwords.PredictablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# A shared workstation at the front desk: sessions end with the browser and after a working day.
+# A shared workstation at the front desk: a session ends after a quarter of an hour without a request
+# (clinic/idle.py), when the browser closes, and in any case after a working day.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 15)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
 
-# Lock a username out (from the address it was tried from) after repeated failures.
+# Production is HTTPS only: redirect plain HTTP and tell browsers never to try it again (HSTS, a year).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Scripts and styles come from our own static files only: no inline script, no inline event handler,
+# no eval (htmx's is switched off in base.html). Inline style *attributes* are allowed: the schedule's grid
+# places each visit with a computed style, and a style attribute cannot run code. Bootstrap's CSS draws
+# its form icons from data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Lock a username out (from the address it was tried from) after repeated failures, and an address
+# out after more failures across any usernames (one guesser trying many accounts). The address limit is
+# higher because a clinic's workstations often share one public address. clinic/lockout.py applies both.
+AXES_HANDLER = "clinic.lockout.ClinicLockoutHandler"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "clinic.access.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

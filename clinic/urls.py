@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import idle, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("access-log/", views.access_log, name="access_log"),
     path("access-log.csv", views.access_log_csv, name="access_log_csv"),
+    path("accounts/session/", idle.session_status, name="session_status"),
     path("patients/", include("patients.urls")),
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),

@@ -52,7 +52,7 @@ def test_seed_demo_creates_the_logins_and_patients_and_a_second_run_changes_noth
     assert counts == (User.objects.count(), Patient.objects.count(), Patient.history.count())
     assert counts[1] == 50
     admin = User.objects.get(username="admin")
-    assert admin.check_password("clinic-demo")
+    assert admin.check_password("pinpoint-demo")
     assert admin.is_staff
     assert not admin.is_superuser
     assert set(User.objects.values_list("username", flat=True)) == {

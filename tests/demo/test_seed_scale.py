@@ -48,7 +48,7 @@ def test_thirty_physicians_work_in_the_hours_the_schedule_keeps(scale):
     assert set(physicians.values_list("username", flat=True)) >= {"physician", "drchen", "drokafor"}
     assert WorkingHours.objects.values("physician").distinct().count() == 30
     for username in ("frontdesk", "nurse", "admin"):
-        assert User.objects.get(username=username).check_password("clinic-demo")
+        assert User.objects.get(username=username).check_password("pinpoint-demo")
 
 
 def test_no_physician_room_or_patient_is_booked_twice_at_once(scale):

@@ -164,6 +164,7 @@ def test_the_next_day_judges_the_history_again(client, physician, esi, patient):
         chart(client, patient)
         assert kept(chart(client, patient)) == {PROCEDURES, OUTCOMES, VISITS}
     with time_machine.travel(clinic_time(TODAY + datetime.timedelta(days=1), 0, 10), tick=False):
+        client.force_login(physician)  # signed out meanwhile: 20 minutes idle
         assert kept(chart(client, patient)) == set()
 
 
@@ -174,6 +175,7 @@ def test_a_visit_moves_from_upcoming_to_past_when_it_ends(client, physician, pat
         client.force_login(physician)
         before = html(chart(client, patient))
     with time_machine.travel(clinic_time(TODAY, 10, 45), tick=False):
+        client.force_login(physician)  # signed out meanwhile: over an hour idle
         after = chart(client, patient)
     upcoming, past = before.split(">Past</h3>")
     assert f"{TODAY.isoformat()} 10:00" in upcoming

@@ -14,7 +14,7 @@ from patients.demo import seed_patients
 from procedures.demo import seed_procedures
 from scheduling.demo import seed_schedule
 
-DEMO_PASSWORD = "clinic-demo"
+DEMO_PASSWORD = "pinpoint-demo"
 DEMO_USERS = [
     ("frontdesk", "Fiona", "Desk", Role.FRONT_DESK),
     ("nurse", "Nora", "Reyes", Role.NURSE),
@@ -60,6 +60,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo follow-ups: {followed} recorded." if followed else "Demo follow-ups: already in place."
         )
-        self.stdout.write("Demo logins (password: clinic-demo):")
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")
