@@ -82,10 +82,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "patients.view_payer",
             "patients.add_payer",
             "patients.change_payer",
-            "auth.view_user",
-            "auth.add_user",
-            "auth.change_user",
-            "auth.view_group",
+            # Staff accounts, their roles and password resets (clinic/admin.py); nobody holds Django's own user
+            # permissions, which would let an account's editor grant any permission or superuser status.
+            "clinic.administer_staff",
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
             "axes.view_accesslog",

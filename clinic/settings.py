@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page is private unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A password an administrator set is replaced before any other page (clinic/passwords.py).
+    "clinic.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs a session out after SESSION_IDLE_MINUTES without a request (after messages, so it can say why).
     "clinic.idle.IdleTimeoutMiddleware",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
 

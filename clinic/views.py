@@ -1,15 +1,19 @@
 import csv
 import itertools
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from clinic import access
+from clinic import access, passwords, services
+from clinic.forms import OwnPasswordChangeForm
 from clinic.roles import permission_required, require
 from outcomes.models import FollowUp
 from patients.audit import recent_changes
@@ -25,11 +29,34 @@ CALLS_COUNTED = 999
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if services.staff_password_pending(form.get_user()):
+            passwords.require_change(self.request)
+            return redirect("password_change")
+        return response
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site signs in through the clinic's login, so every login meets the same checks."""
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied("The administration pages need the Administrator role.")
+    return redirect(f"{reverse('login')}?{request.GET.urlencode()}")
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("home")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(required=passwords.required(self.request), **kwargs)
+
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        services.staff_password_chosen(user=form.user)
+        passwords.done(self.request)
         messages.success(self.request, "Your password was changed.")
         return super().form_valid(form)
 

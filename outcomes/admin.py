@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from clinic.history_admin import RecordAdmin
 from clinic.paging import LargeTableAdmin
 from outcomes.models import FollowUp, FollowUpInterval, OutcomeRule
 from patients.admin import PatientSearchAdmin
@@ -61,7 +62,7 @@ class LabelFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
+class FollowUpAdmin(PatientSearchAdmin, LargeTableAdmin, RecordAdmin):
     """Read-only: the follow-up pages record calls through the services, which keep status and times consistent."""
 
     list_display = ["due_on", "patient", "procedure", "label", "status", "recorded_at", "relief_pct", "nrs"]
@@ -84,9 +85,3 @@ class FollowUpAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
     @admin.display(description="patient")
     def patient(self, follow_up: FollowUp) -> str:
         return str(follow_up.procedure.patient)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.history_admin import HistoryAdmin, RecordAdmin
 from clinic.paging import LargeTableAdmin
 from patients.admin import PatientSearchAdmin
 from procedures import standing
@@ -118,7 +118,7 @@ class DrugForm(ConstraintsAtFieldsForm[Drug]):
     }
 
 
-class UndeletableAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class UndeletableAdmin(HistoryAdmin):
     """Clinical configuration and records are never deleted, so no admin here offers it."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -258,7 +258,7 @@ class ProcedureMedicationInline(ProcedurePartInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
+class ProcedureAdmin(PatientSearchAdmin, LargeTableAdmin, RecordAdmin):
     """Read-only: administrators audit records here; physicians log and void them in the clinic's pages."""
 
     list_display = ["performed_at", "patient", "procedure_type", "performed_by", "voided"]
@@ -269,9 +269,3 @@ class ProcedureAdmin(PatientSearchAdmin, LargeTableAdmin, UndeletableAdmin):
     @admin.display(boolean=True, ordering="voided_at")
     def voided(self, procedure: Procedure) -> bool:
         return procedure.is_voided
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from clinic.history_admin import RecordAdmin
 from clinic.paging import LargeTableAdmin
 from clinic.roles import Role, staff_with
 from patients.admin import PatientSearchAdmin
@@ -67,16 +68,6 @@ class PhysicianFilter(admin.SimpleListFilter):
         return queryset.filter(physician_id=value) if value and value.isdigit() else queryset
 
 
-class ReadOnlyAdmin(UndeletableAdmin):
-    """Shown for audit; the schedule's own pages make every change, through the services."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Room)
 class RoomAdmin(UndeletableAdmin):
     list_display = ["name", "kind", "fluoroscopy", "active"]
@@ -102,7 +93,7 @@ class TimeOffAdmin(PhysicianFieldAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(PatientSearchAdmin, LargeTableAdmin, ReadOnlyAdmin):
+class AppointmentAdmin(PatientSearchAdmin, LargeTableAdmin, RecordAdmin):
     list_display = ["starts_at", "patient", physician, "room", "visit_type", "status"]
     list_select_related = ["patient", "physician", "room"]
     list_filter = ["status", "visit_type", PhysicianFilter]
@@ -115,7 +106,7 @@ class AppointmentAdmin(PatientSearchAdmin, LargeTableAdmin, ReadOnlyAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(PatientSearchAdmin, LargeTableAdmin, ReadOnlyAdmin):
+class WaitlistEntryAdmin(PatientSearchAdmin, LargeTableAdmin, RecordAdmin):
     list_display = ["created_at", "patient", "visit_type", physician, "earliest_on", "closed_at", "closed_reason"]
     list_select_related = ["patient", "physician"]
     list_filter = ["visit_type", ("closed_at", admin.EmptyFieldListFilter)]
