@@ -18,6 +18,7 @@ NAV = (
     "home",
     "logout",
     "password_change",
+    "mfa:account",
     "admin:index",
     "patients:list",
     "patients:new",
