@@ -20,11 +20,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic.auth import has_authenticator
 from clinic.mfa import services
@@ -86,7 +87,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return locked
         else:
             _verified(request, device)
-            if device.name == services.RECOVERY_NAME:
+            if isinstance(device, StaticDevice):
                 left = services.recovery_codes_left(user=user)
                 messages.warning(request, f"You used a recovery code: {left} left. New ones are on your account page.")
             return redirect(_next(request))
@@ -110,7 +111,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         else:
             _verified(request, device)
             request.session[CODES_SESSION_KEY] = codes
-            return redirect(f"{reverse('mfa:codes')}?next={_next(request)}")
+            return redirect(f"{reverse('mfa:codes')}?{urlencode({'next': _next(request)})}")
     pending = services.authenticator_pending(user=user)
     context = {
         "form": form,
