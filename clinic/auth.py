@@ -3,7 +3,10 @@
 Every page checks a permission on the server and shows the user's roles in its header. Django's backend reads
 the user's own permissions and their groups' permissions in two queries, and the header reads the group names
 in a third; here one query reads all three, cached on the user object for the request as Django caches them.
-Nothing is kept across requests, so a role taken away applies on the very next page.
+The same query says whether the user has set up an authenticator app, which every page's two-step check
+(`clinic.mfa`) needs: so that check costs no query of its own.
+Nothing is kept across requests, so a role taken away, or an authenticator added or removed, applies on the
+very next page.
 """
 
 from typing import Any
@@ -12,8 +15,12 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 ROLES_CACHE = "_role_names"
+DEVICE_CACHE = "_has_authenticator"
+# Marks the row saying the user has a confirmed authenticator: no app label contains "~".
+_DEVICE_ROW = "~authenticator"
 
 
 def _read(user: User) -> None:
@@ -23,6 +30,7 @@ def _read(user: User) -> None:
     user_permissions = User.user_permissions.through._meta.db_table
     permission_table = Permission._meta.db_table
     content_type_table = ContentType._meta.db_table
+    device_table = TOTPDevice._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             # The user's groups, each with its permissions (none for a group without any)...
@@ -35,19 +43,27 @@ def _read(user: User) -> None:
             # ...and the permissions given to the user directly.
             " UNION ALL SELECT NULL, ct.app_label, p.codename"
             f" FROM {user_permissions} up JOIN {permission_table} p ON p.id = up.permission_id"
-            f" JOIN {content_type_table} ct ON ct.id = p.content_type_id WHERE up.user_id = %s",
-            [user.pk, user.pk],
+            f" JOIN {content_type_table} ct ON ct.id = p.content_type_id WHERE up.user_id = %s"
+            # ...and one marked row if the user has a confirmed authenticator app.
+            " UNION ALL SELECT NULL, %s, NULL WHERE EXISTS"
+            f" (SELECT 1 FROM {device_table} d WHERE d.user_id = %s AND d.confirmed)",
+            [user.pk, user.pk, _DEVICE_ROW, user.pk],
         )
         rows = cursor.fetchall()
     roles: dict[str, None] = {}
     from_groups: set[str] = set()
     own: set[str] = set()
+    has_device = False
     for group, app_label, codename in rows:
+        if app_label == _DEVICE_ROW:
+            has_device = True
+            continue
         if group is not None:
             roles[group] = None
         if codename is not None:
             (from_groups if group is not None else own).add(f"{app_label}.{codename}")
     setattr(user, ROLES_CACHE, sorted(roles))
+    setattr(user, DEVICE_CACHE, has_device)
     user._group_perm_cache = from_groups  # type: ignore[attr-defined]
     user._user_perm_cache = own  # type: ignore[attr-defined]
 
@@ -70,3 +86,12 @@ def role_names(user: User | AnonymousUser) -> list[str]:
     if not hasattr(user, ROLES_CACHE):
         _read(user)
     return list(getattr(user, ROLES_CACHE))
+
+
+def has_authenticator(user: User | AnonymousUser) -> bool:
+    """Whether the user has a confirmed authenticator app, read with their roles when this request has read those."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, DEVICE_CACHE):
+        _read(user)
+    return bool(getattr(user, DEVICE_CACHE))

@@ -25,6 +25,7 @@ NAV = (
     "logout",
     "password_change",
     "session_status",
+    "mfa:account",
     "admin:index",
     "access_log",
     "patients:list",

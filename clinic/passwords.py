@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from clinic.mfa.policy import owed_step
+
 PREDICTABLE_WORDS = (
     "spring|summer|autumn|fall|winter|"
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -59,7 +61,12 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if required(request) and request.path not in {reverse("password_change"), reverse("logout")}:
+        # A second step still owed comes first (clinic.mfa): the user proves who they are, then picks a password.
+        if (
+            required(request)
+            and request.path not in {reverse("password_change"), reverse("logout")}
+            and owed_step(request.user) is None
+        ):
             if request.headers.get("HX-Request"):
                 # htmx would swap the password page into a fragment: have the browser go there instead.
                 response = HttpResponse(status=204)

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Two-step login: authenticator apps (TOTP) and one-time recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "patients",
     "procedures",
@@ -78,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads which authenticator, if any, verified this session (`request.user.is_verified()`).
+    "django_otp.middleware.OTPMiddleware",
     # Every page is private unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A password an administrator set is replaced before any other page (clinic/passwords.py).
@@ -89,6 +95,8 @@ MIDDLEWARE = [
     "clinic.headers.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A logged-in user who owes a second step (a code, or setting up an authenticator) reaches nothing else.
+    "clinic.mfa.middleware.TwoStepMiddleware",
     # Stamps the logged-in user on every audit-history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes recommends being last so it sees the outcome of the login attempt.
@@ -202,6 +210,13 @@ AXES_CLIENT_IP_CALLABLE = "clinic.access.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-step login. Roles that must set up an authenticator app before using anything (Role names, as in
+# clinic/roles.py: front_desk, nurse, physician, administrator), or "all" for every account. Anyone may set one
+# up; a user who has one is always asked for a code.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", "physician,administrator")
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("MFA_ISSUER", "Pinpoint")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")

@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import idle, views
+from clinic.mfa.views import second_step_page
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A user asked for a code can always log out instead.
+    path("accounts/logout/", second_step_page(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
@@ -17,6 +19,7 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access_log"),
     path("access-log.csv", views.access_log_csv, name="access_log_csv"),
     path("accounts/session/", idle.session_status, name="session_status"),
+    path("accounts/two-step/", include("clinic.mfa.urls")),
     path("patients/", include("patients.urls")),
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),

@@ -20,11 +20,16 @@ from tests.clock import on_clinic_day
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery"
+# Production's default for MFA_REQUIRED_ROLES (tests/clinic/test_two_step.py checks that it is the default).
+PRODUCTION_MFA_ROLES = ["physician", "administrator"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # The default hasher costs ~0.5 s per user; tests do not need it to be slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Across the suite, personas log in with force_login or a password alone; no role must set up an
+    # authenticator first. The two-step tests turn enforcement back on as configured (`two_step_enforced`).
+    settings.MFA_REQUIRED_ROLES = []
     _travel_to_pinpoint_today(config)
 
 
@@ -46,6 +51,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests last: fast tests report first, and the live server (with its request threads'
     # database sessions) only starts once the rest of the suite is done.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def two_step_enforced(settings: Any) -> None:
+    """Two-step login required of the roles production requires it of, through the same middleware and pages."""
+    settings.MFA_REQUIRED_ROLES = PRODUCTION_MFA_ROLES
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Demo data for trying Pinpoint: staff logins and synthetic patients. Safe to run again."""
 
 import random
+from base64 import b32encode
 from typing import Any
 
 from django.contrib.auth.models import Group, User
@@ -8,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.mfa.policy import is_required
+from clinic.mfa.services import authenticator_preset
 from clinic.roles import Role, sync_roles
 from outcomes.demo import seed_follow_ups
 from patients.demo import seed_patients
@@ -23,6 +26,9 @@ DEMO_USERS = [
     ("drokafor", "Emeka", "Okafor", Role.PHYSICIAN),
     ("admin", "Ada", "Minter", Role.ADMINISTRATOR),
 ]
+# The demo logins whose role needs two-step login share this published authenticator key, so anyone trying the
+# demo can add it to an authenticator app (or `oathtool --totp -b KEY`). Like the demo password, it is public.
+DEMO_AUTHENTICATOR_KEY = b"pinpoint-demo-secret"
 
 
 class Command(BaseCommand):
@@ -45,6 +51,13 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.add(Group.objects.get(name=role.value))
+        two_step = []
+        for username, *_rest in DEMO_USERS:
+            user = User.objects.get(username=username)
+            if is_required(user):
+                # A demo user who set up their own authenticator keeps it.
+                authenticator_preset(user=user, key=DEMO_AUTHENTICATOR_KEY)
+                two_step.append(username)
         # A fixed seed: the same demo every time, so a second run finds everything in place.
         rng = random.Random(2026)
         today = timezone.localdate()
@@ -63,3 +76,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")
+        if two_step:
+            key = b32encode(DEMO_AUTHENTICATOR_KEY).decode()
+            self.stdout.write(
+                f"Two-step login for {', '.join(two_step)}: add the authenticator key {key} to an authenticator app"
+                f" (or run `oathtool --totp -b {key}`) and enter its code after the password."
+            )
