@@ -236,3 +236,27 @@ def test_the_demo_gives_its_physicians_and_administrator_a_published_authenticat
     assert client.get(reverse("home")).status_code == 200
     assert not TOTPDevice.objects.filter(user__username="nurse").exists()
     assert TOTPDevice.objects.get(user=admin).confirmed
+
+
+def test_a_physician_whose_password_was_reset_sets_up_the_second_step_then_chooses_a_password(
+    client, administrator, physician
+):
+    """Both owed at once: the second step first (who they are), then their own password, then the clinic."""
+    new, own = "a-long-reset-phrase-17", "my-own-chosen-phrase-29"
+    admin_client = Client()
+    enrolled_admin = administrator
+    admin_client.force_login(enrolled_admin)
+    TOTPDevice.objects.create(user=enrolled_admin, name="phone", confirmed=True)  # the administrator has theirs
+    session = admin_client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=enrolled_admin).persistent_id
+    session.save()
+    url = reverse("admin:auth_user_password_change", args=[physician.pk])
+    assert admin_client.post(url, {"password1": new, "password2": new}).status_code == 302
+
+    response = client.post(reverse("login"), {"username": physician.username, "password": new}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(ENROL)
+    enrol(client)
+    assert client.get(reverse("home")).url == reverse("password_change")
+    choosing = {"old_password": new, "new_password1": own, "new_password2": own}
+    assert client.post(reverse("password_change"), choosing).url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
