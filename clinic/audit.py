@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import ForeignKey, Model
+from django.utils import timezone
 
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -38,6 +39,9 @@ def plain(value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, AbstractBaseUser):
         return who(value)
+    if isinstance(value, datetime):
+        # Stored in UTC; staff read the clinic's wall clock.
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     return str(value)
 
 
@@ -49,6 +53,22 @@ def history_entries(instance: Model, *, created: str = "Created") -> list[Histor
     model = type(instance)
     records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))  # type: ignore[attr-defined]
     diffs = [records[i].diff_against(records[i - 1]).changes if i else [] for i in range(len(records))]
+    described = described_changes(model, diffs)
+    entries = []
+    for record, changes in zip(records, described, strict=True):
+        entry = HistoryEntry(
+            when=record.history_date,
+            who=who(record.history_user),
+            what=created if record.history_type == "+" else KIND[record.history_type],
+            reason=record.history_change_reason or "",
+            changes=changes,
+        )
+        entries.append(entry)
+    return entries[::-1]
+
+
+def described_changes(model: type[Model], diffs: list[list[Any]]) -> list[list[Change]]:
+    """Each diff of django-simple-history as labelled old and new values, the related objects fetched once."""
     related = _related_objects(model, [c for changes in diffs for c in changes])
 
     def show(name: str, value: Any) -> str:
@@ -58,19 +78,10 @@ def history_entries(instance: Model, *, created: str = "Created") -> list[Histor
         choices = dict(getattr(model_field, "choices", None) or [])
         return plain(choices.get(value, value))
 
-    entries = []
-    for record, changes in zip(records, diffs, strict=True):
-        entry = HistoryEntry(
-            when=record.history_date,
-            who=who(record.history_user),
-            what=created if record.history_type == "+" else KIND[record.history_type],
-            reason=record.history_change_reason or "",
-        )
-        for change in changes:
-            label = str(getattr(model._meta.get_field(change.field), "verbose_name", change.field)).capitalize()
-            entry.changes.append(Change(label, show(change.field, change.old), show(change.field, change.new)))
-        entries.append(entry)
-    return entries[::-1]
+    def label(name: str) -> str:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name)).capitalize()
+
+    return [[Change(label(c.field), show(c.field, c.old), show(c.field, c.new)) for c in changes] for changes in diffs]
 
 
 def _related_objects(model: type[Model], changes: list[Any]) -> dict[Any, dict[Any, Model]]:
