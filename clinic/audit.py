@@ -101,16 +101,7 @@ def entries(model: type[Model], records: Iterable[Any], reading: Reading = Readi
         for i, record in enumerate(versions):
             diff = record.diff_against(versions[i - 1]).changes if i else _set_on_create(record, reading)
             pairs.append((record, [c for c in diff if c.field not in reading.hidden]))
-    related = _related_objects(model, [c for _, changes in pairs for c in changes])
-
-    def show(name: str, value: Any) -> str:
-        if name in reading.show:
-            return reading.show[name](value)
-        model_field = model._meta.get_field(name)
-        if isinstance(model_field, ForeignKey) and value is not None:
-            return plain(related[model_field.related_model].get(value, f"#{value}"))
-        choices = dict(getattr(model_field, "choices", None) or [])
-        return plain(choices.get(value, value))
+    describe = _describer(model, reading, [c for _, changes in pairs for c in changes])
 
     found = []
     for record, changes in pairs:
@@ -129,12 +120,37 @@ def entries(model: type[Model], records: Iterable[Any], reading: Reading = Readi
             object_id=record.id,
             history_id=record.history_id,
         )
-        for change in changes:
-            label = str(getattr(model._meta.get_field(change.field), "verbose_name", change.field))
-            label = label[:1].upper() + label[1:]  # "Pain now (NRS 0–10)", its abbreviations kept
-            entry.changes.append(Change(label, show(change.field, change.old), show(change.field, change.new)))
+        entry.changes.extend(describe(change) for change in changes)
         found.append(entry)
     return newest_first(found)
+
+
+def described_changes(model: type[Model], diffs: list[list[Any]]) -> list[list[Change]]:
+    """Each diff of django-simple-history as labelled old and new values, the related objects fetched once."""
+    describe = _describer(model, Reading(), [c for changes in diffs for c in changes])
+    return [[describe(c) for c in changes] for changes in diffs]
+
+
+def _describer(model: type[Model], reading: Reading, changes: list[Any]) -> Callable[[Any], Change]:
+    """Turns one of django-simple-history's changes into a labelled Change, the related objects of all of
+    `changes` fetched first, once per related model."""
+    related = _related_objects(model, changes)
+
+    def show(name: str, value: Any) -> str:
+        if name in reading.show:
+            return reading.show[name](value)
+        model_field = model._meta.get_field(name)
+        if isinstance(model_field, ForeignKey) and value is not None:
+            return plain(related[model_field.related_model].get(value, f"#{value}"))
+        choices = dict(getattr(model_field, "choices", None) or [])
+        return plain(choices.get(value, value))
+
+    def describe(change: Any) -> Change:
+        label = str(getattr(model._meta.get_field(change.field), "verbose_name", change.field))
+        label = label[:1].upper() + label[1:]  # "Pain now (NRS 0–10)", its abbreviations kept
+        return Change(label, show(change.field, change.old), show(change.field, change.new))
+
+    return describe
 
 
 def _set_on_create(record: Any, reading: Reading) -> list[Any]:

@@ -54,7 +54,7 @@ PATIENT = Table(
         "archive_reason",
         "search_key",
     ),
-    {"pregnant": False},
+    {"pregnant": False, "version": 1},
 )
 PROCEDURE = Table(
     Procedure,
@@ -89,7 +89,7 @@ PROCEDURE = Table(
         "void_reason",
         "created_at",
     ),
-    {"consent_obtained": True, "time_out_done": True},
+    {"consent_obtained": True, "time_out_done": True, "version": 1},
 )
 SITE = Table(ProcedureSite, ("id", "procedure_id", "position", "level", "named_site", "side"))
 MEDICATION = Table(ProcedureMedication, ("id", "procedure_id", "drug_id", "dose_mg", "volume_ml"))
@@ -115,7 +115,7 @@ FOLLOW_UP = Table(
         "pgic",
         "note",
     ),
-    {"new_complications": ""},
+    {"new_complications": "", "version": 1},
 )
 APPOINTMENT = Table(
     Appointment,
@@ -138,7 +138,14 @@ APPOINTMENT = Table(
         "checked_in_at",
         "procedure_id",
     ),
-    {"notes": "", "limit_would_pass": False, "limit_summary": "", "limit_clears_on": None, "limit_override_reason": ""},
+    {
+        "notes": "",
+        "limit_would_pass": False,
+        "limit_summary": "",
+        "limit_clears_on": None,
+        "limit_override_reason": "",
+        "version": 1,
+    },
 )
 WAITLIST = Table(
     WaitlistEntry,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from clinic.concurrency import OpenedVersion
 from outcomes.models import PGIC, Method
 from outcomes.questionnaires import QUESTIONNAIRES, Questionnaire
 
@@ -24,7 +25,7 @@ def _number(**attrs: Any) -> forms.NumberInput:
     return forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs})
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(OpenedVersion):
     nrs = forms.IntegerField(
         label="Pain now (NRS 0–10)",
         min_value=0,

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.concurrency import version_field
 from procedures.models import Family, Intent, Procedure
 
 
@@ -140,6 +141,7 @@ class FollowUp(models.Model):
     )
     new_complications = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
+    version = version_field()
 
     objects = FollowUpQuerySet.as_manager()
     history = HistoricalRecords()

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from clinic.concurrency import take_version
 from outcomes import monthly
 from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse, next_working_day
 from outcomes.scoring import RESPONSE_DAYS, disability_score
@@ -51,14 +52,15 @@ def followups_move_with(procedure: Procedure, performed_before: datetime.datetim
         .filter(Q(intent="") | Q(intent=procedure.intent))
         .order_by("active")
     }
-    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE):
+    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE).select_for_update():
         interval = intervals.get(follow_up.label)
         follow_up.due_on = (
             interval.due_on(procedure.performed_at)
             if interval is not None
             else next_working_day(timezone.localdate(procedure.performed_at) + datetime.timedelta(follow_up.days_after))
         )
-        follow_up.save(update_fields=["due_on"])  # one save each: every move has its audit row
+        follow_up.version += 1  # the row is locked: a record form opened before this move is then refused
+        follow_up.save(update_fields=["due_on", "version"])  # one save each: every move has its audit row
 
 
 def followups_cancel_with_void(procedure: Procedure, performed_before: datetime.datetime) -> None:
@@ -69,10 +71,11 @@ def followups_cancel_with_void(procedure: Procedure, performed_before: datetime.
     """
     if not procedure.is_voided:
         return
-    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE):
+    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE).select_for_update():
         follow_up.status = FollowUpStatus.CANCELLED
+        follow_up.version += 1
         follow_up._change_reason = "Cancelled: the procedure was voided"  # type: ignore[attr-defined]
-        follow_up.save(update_fields=["status"])  # one save each: every cancelled call has its audit row
+        follow_up.save(update_fields=["status", "version"])  # one save each: every cancelled call has its audit row
 
 
 def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:
@@ -104,9 +107,14 @@ def followup_record(
     odi_answers: Sequence[int | None] | None = None,
     ndi_answers: Sequence[int | None] | None = None,
     called_at: datetime.datetime | None = None,
+    opened_version: int | None = None,
     **fields: Any,
 ) -> FollowUp:
-    """Record the call or visit: pain now, relief, how long it lasted, ODI / NDI, PGIC, complications."""
+    """Record the call or visit: pain now, relief, how long it lasted, ODI / NDI, PGIC, complications.
+
+    Refused (`StaleEdit`) if the follow-up changed since the form showed `opened_version`.
+    """
+    take_version(follow_up, opened_version)
     _ensure_open(follow_up)
     for name, value in fields.items():
         setattr(follow_up, name, value)
@@ -165,6 +173,7 @@ def followup_not_reached(
     *, follow_up: FollowUp, recorded_by: User, note: str = "", called_at: datetime.datetime | None = None
 ) -> FollowUp:
     """Close a follow-up the patient could not be reached for; it counts as not completed."""
+    take_version(follow_up, None)
     _ensure_open(follow_up)
     follow_up.status = FollowUpStatus.NOT_REACHED
     follow_up.recorded_by = recorded_by

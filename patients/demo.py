@@ -3,6 +3,7 @@
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from patients import services
 from patients.models import Patient, Payer
@@ -128,7 +129,7 @@ def seed_patients(rng: random.Random, today: datetime.date) -> list[Patient]:
         born = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
         payer = payers["medicare"] if age >= 65 and rng.random() < 0.85 else rng.choice(list(payers.values()))
         anticoagulant = rng.random() < 0.18
-        fields = {
+        fields: dict[str, Any] = {
             "mrn": mrn,
             "first_name": first,
             "last_name": last,
@@ -151,5 +152,6 @@ def seed_patients(rng: random.Random, today: datetime.date) -> list[Patient]:
             "pregnant": False,
             "bone_density_risk": sex == "F" and age >= 52 and rng.random() < 0.7,
         }
-        patients.append(existing.get(mrn) or services.patient_register(**fields))
+        # Names are drawn at random and may repeat: a demo patient is known by its MRN.
+        patients.append(existing.get(mrn) or services.patient_register(allow_duplicate=True, **fields))
     return patients

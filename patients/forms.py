@@ -5,11 +5,12 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from clinic.concurrency import OnceToken, OpenedVersion
 from patients.models import Patient, Payer
 from patients.services import DUPLICATE_MRN
 
 
-class PatientForm(forms.ModelForm[Patient]):
+class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
     """Registration and correction of a patient's demographics and safety facts."""
 
     confirm_not_duplicate = forms.BooleanField(
@@ -49,6 +50,7 @@ class PatientForm(forms.ModelForm[Patient]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Filled by the view when registering refuses a possible duplicate; the template lists them.
         self.duplicates: list[Patient] = []
         payers = Payer.objects.filter(active=True)
         if self.instance.payer_id:
@@ -56,7 +58,10 @@ class PatientForm(forms.ModelForm[Patient]):
         self.fields["payer"].queryset = payers  # type: ignore[attr-defined]
         self.fields["payer"].empty_label = "Not recorded"  # type: ignore[attr-defined]
         self.fields["mrn"].required = False
+        # An edit carries the version it was opened at; a registration, its one-time token.
+        del self.fields["form_token" if self.instance.pk else "version"]
         if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
             self.fields["mrn"].required = True
             self.fields["mrn"].help_text = ""
         self.fields["first_name"].widget.attrs["autofocus"] = True
@@ -96,23 +101,17 @@ class PatientForm(forms.ModelForm[Patient]):
         cleaned = super().clean() or {}
         if cleaned.get("anticoagulant_detail") and not cleaned.get("anticoagulant"):
             cleaned["anticoagulant"] = True
-        if self.instance.pk is None and not self.errors:
-            self.duplicates = Patient.objects.same_person_as(
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-                date_of_birth=cleaned["date_of_birth"],
-            )
-            if self.duplicates and not cleaned.get("confirm_not_duplicate"):
-                # The template shows the matches and the confirmation box beside this message.
-                raise forms.ValidationError(
-                    "A patient with this name and date of birth is already registered. "
-                    "Open the existing chart, or confirm this is a different person.",
-                    code="possible_duplicate",
-                )
         return cleaned
 
     def patient_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def registration_fields(self) -> dict[str, Any]:
+        """What registering needs besides the patient: the confirmation and the form's one-time token."""
+        return {
+            "allow_duplicate": bool(self.cleaned_data.get("confirm_not_duplicate")),
+            "form_token": self.cleaned_data.get("form_token"),
+        }
 
 
 class ArchiveForm(forms.Form):

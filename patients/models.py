@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.concurrency import form_token_field, form_token_unique, version_field
 from patients.search import digits, fold, search_terms, trigram_searchable
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -217,6 +218,8 @@ class Patient(models.Model):
     archive_reason = models.CharField(max_length=300, blank=True)
     # Folded name, MRN and phone digits: what the search box matches against.
     search_key = models.CharField(max_length=400, editable=False, default="")
+    version = version_field()
+    form_token = form_token_field()
 
     objects = PatientQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_key"])
@@ -226,6 +229,7 @@ class Patient(models.Model):
         permissions = [("archive_patient", "Can archive and restore patients")]
         constraints = [
             models.UniqueConstraint(fields=["mrn"], name="patient_mrn_unique"),
+            form_token_unique("patient_form_token_unique"),
             models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_present"),
             models.CheckConstraint(condition=~Q(first_name="") & ~Q(last_name=""), name="patient_name_present"),
             models.CheckConstraint(

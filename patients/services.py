@@ -4,17 +4,34 @@ Each runs in one transaction, so a failed save changes nothing; django-simple-hi
 audit row in the same transaction (the request middleware stamps who made the change).
 """
 
+import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from clinic.concurrency import create_once, take_version
 from patients import extensions
 from patients.models import Patient
 
 GENERATED_MRN_DIGITS = 7
 DUPLICATE_MRN = "A patient with this MRN already exists."
+POSSIBLE_DUPLICATE = (
+    "A patient with this name and date of birth is already registered. "
+    "Open the existing chart, or confirm this is a different person."
+)
+# The first key of the PostgreSQL advisory locks that queue registrations by birth date (the second is the date).
+REGISTRATION_LOCK = 7301
+
+
+class PossibleDuplicate(ValidationError):
+    """The registry already has someone of this name and birth date: `matches`."""
+
+    def __init__(self, matches: list[Patient]) -> None:
+        super().__init__(POSSIBLE_DUPLICATE, code="possible_duplicate")
+        self.matches = matches
 
 
 def next_mrn() -> str:
@@ -38,9 +55,23 @@ def _save_checking_mrn(patient: Patient) -> None:
         raise
 
 
+def patient_register(*, allow_duplicate: bool = False, form_token: uuid.UUID | None = None, **fields: Any) -> Patient:
+    """Register a patient, refusing someone already registered under this name and birth date unless
+    `allow_duplicate` (the user confirmed a different person). The same registration form (`form_token`)
+    registers once."""
+    return create_once(Patient, form_token, lambda: _register(allow_duplicate, form_token, fields))
+
+
 @transaction.atomic
-def patient_register(**fields: Any) -> Patient:
-    patient = Patient(**fields)
+def _register(allow_duplicate: bool, form_token: uuid.UUID | None, fields: dict[str, Any]) -> Patient:
+    patient = Patient(form_token=form_token, **fields)
+    _queue_registrations_born(patient.date_of_birth)
+    if not allow_duplicate:
+        matches = Patient.objects.same_person_as(
+            first_name=patient.first_name, last_name=patient.last_name, date_of_birth=patient.date_of_birth
+        )
+        if matches:
+            raise PossibleDuplicate(matches)
     generate_mrn = not patient.mrn
     # Two desks registering at once can draw the same generated MRN; the loser draws again.
     for attempt in range(5 if generate_mrn else 1):
@@ -56,8 +87,19 @@ def patient_register(**fields: Any) -> Patient:
     raise AssertionError("unreachable")
 
 
+def _queue_registrations_born(born: datetime.date) -> None:
+    """Queue registrations of people born on one day until the first commits, so the duplicate check of the
+    second sees the first: a transaction-scoped advisory lock on PostgreSQL. SQLite's IMMEDIATE transactions
+    (settings) queue every writer already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REGISTRATION_LOCK, born.toordinal()])
+
+
 @transaction.atomic
-def patient_update(*, patient: Patient, **fields: Any) -> Patient:
+def patient_update(*, patient: Patient, opened_version: int | None = None, **fields: Any) -> Patient:
+    """Save a correction; refused (`StaleEdit`) if the record changed since the form showed `opened_version`."""
+    take_version(patient, opened_version)
     changed = frozenset(name for name, value in fields.items() if getattr(patient, name) != value)
     for name, value in fields.items():
         setattr(patient, name, value)
@@ -74,17 +116,19 @@ def patient_archive(*, patient: Patient, reason: str) -> Patient:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the patient is archived."})
+    take_version(patient, None)
     patient.archived_at = timezone.now()
     patient.archive_reason = reason
     patient._change_reason = f"Archived: {reason}"  # type: ignore[attr-defined]
-    patient.save(update_fields=["archived_at", "archive_reason"])
+    patient.save(update_fields=["archived_at", "archive_reason", "version"])
     return patient
 
 
 @transaction.atomic
 def patient_restore(*, patient: Patient) -> Patient:
+    take_version(patient, None)
     patient.archived_at = None
     patient.archive_reason = ""
     patient._change_reason = "Restored from archive"  # type: ignore[attr-defined]
-    patient.save(update_fields=["archived_at", "archive_reason"])
+    patient.save(update_fields=["archived_at", "archive_reason", "version"])
     return patient

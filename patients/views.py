@@ -99,8 +99,9 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            patient = services.patient_register(**form.patient_fields())
+            patient = services.patient_register(**form.patient_fields(), **form.registration_fields())
         except ValidationError as error:
+            form.duplicates = error.matches if isinstance(error, services.PossibleDuplicate) else []
             form.add_error(None, error)
         else:
             messages.success(request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
@@ -116,9 +117,9 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, "Nothing was changed.")
             return redirect(patient)
         try:
-            services.patient_update(patient=patient, **form.patient_fields())
+            services.patient_update(patient=patient, opened_version=form.opened_version(), **form.patient_fields())
         except ValidationError as error:
-            form.add_error(None, error)
+            form.refuse(error)
         else:
             messages.success(request, f"Saved changes to {patient.full_name}.")
             return redirect(patient)

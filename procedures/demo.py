@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -319,11 +319,11 @@ def _decimal(rng: random.Random, low: float, high: float, places: str = "0.1") -
     return Decimal(str(rng.uniform(low, high))).quantize(Decimal(places))
 
 
-def _fields(rng: random.Random, visit: Visit, patient: Patient, drugs: dict[str, Drug]) -> dict[str, object]:
+def _fields(rng: random.Random, visit: Visit, patient: Patient, drugs: dict[str, Drug]) -> dict[str, Any]:
     """Everything on the form besides sites and drugs, filled in the way the physician would."""
     how = HOW[visit.kind]
     guidance = rng.choice(how.guidance.split())
-    fields: dict[str, object] = {"guidance": guidance, "sedation": rng.choice(how.sedation.split())}
+    fields: dict[str, Any] = {"guidance": guidance, "sedation": rng.choice(how.sedation.split())}
     if guidance == "fluoroscopy":
         seconds = _decimal(rng, *how.fluoro_s)
         kerma = (seconds * _decimal(rng, 0.12, 0.35, "0.01")).quantize(Decimal("0.01"))

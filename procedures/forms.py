@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
+from clinic.concurrency import OnceToken, OpenedVersion
 from clinic.roles import Role, has_role, staff_with
 from patients.models import Patient
 from procedures import exposure, limits, spine
@@ -43,7 +44,7 @@ class PhysicianChoiceField(forms.ModelChoiceField[User]):
         return obj.get_full_name() or obj.username
 
 
-class ProcedureForm(forms.ModelForm[Procedure]):
+class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
     performed_by = PhysicianChoiceField(queryset=User.objects.none(), label="Performing physician")
     intent = forms.ChoiceField(
         choices=[("", "Usual for the procedure"), *Intent.choices], required=False, label="Intent"
@@ -106,11 +107,14 @@ class ProcedureForm(forms.ModelForm[Procedure]):
         self.fields["contrast_agent"].empty_label = "None"  # type: ignore[attr-defined]
         for name in ("nrs_pre", "nrs_post", "relief_post_pct"):
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        # A correction carries the version it was opened at; a new entry, its one-time token.
+        del self.fields["form_token" if self.instance.pk else "version"]
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("performed_at", timezone.localtime().replace(second=0, microsecond=0))
             if has_role(user, Role.PHYSICIAN):
                 self.initial.setdefault("performed_by", user.pk)
         else:
+            self.initial.setdefault("version", self.instance.version)
             self.initial["complications"] = [c for c in self.instance.complications.split(",") if c]
             self.initial["override_reason"] = self.instance.override_reason
 

@@ -4,6 +4,7 @@ The limit check runs inside the same transaction as the save, with the patient's
 procedures saved at once for one patient cannot both slip under the same limit.
 """
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.concurrency import create_once, take_version
 from patients.models import Patient
 from procedures import exposure, extensions, limits, standing
 from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSite, ProcedureType
@@ -88,7 +90,6 @@ def _write_parts(procedure: Procedure, sites: Sequence[SiteInput], medications: 
         )
 
 
-@transaction.atomic
 def procedure_log(
     *,
     patient: Patient,
@@ -97,11 +98,31 @@ def procedure_log(
     sites: Sequence[SiteInput],
     medications: Sequence[MedicationInput],
     override_reason: str = "",
+    form_token: uuid.UUID | None = None,
     **fields: Any,
 ) -> Procedure:
+    """Log a procedure; the same entry form (`form_token`) logs it once, a second post answering with the first."""
+    return create_once(
+        Procedure,
+        form_token,
+        lambda: _log(
+            Procedure(
+                patient=patient, procedure_type=procedure_type, recorded_by=recorded_by, form_token=form_token, **fields
+            ),
+            sites,
+            medications,
+            override_reason,
+        ),
+    )
+
+
+@transaction.atomic
+def _log(
+    procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput], override_reason: str
+) -> Procedure:
+    patient, procedure_type = procedure.patient, procedure.procedure_type
     if patient.is_archived:
         raise ValidationError("This patient is archived; restore them before logging a procedure.")
-    procedure = Procedure(patient=patient, procedure_type=procedure_type, recorded_by=recorded_by, **fields)
     procedure.intent, procedure.approach = procedure_type.usual(intent=procedure.intent, approach=procedure.approach)
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
@@ -126,11 +147,16 @@ def procedure_update(
     sites: Sequence[SiteInput],
     medications: Sequence[MedicationInput],
     override_reason: str = "",
+    opened_version: int | None = None,
     **fields: Any,
 ) -> Procedure:
-    """Correct a record. Every field's old value stays in the history; so do replaced sites and drugs."""
+    """Correct a record. Every field's old value stays in the history; so do replaced sites and drugs.
+
+    Refused (`StaleEdit`) if the record changed since the correction form showed `opened_version`.
+    """
     if procedure.is_voided:
         raise ValidationError("A voided procedure cannot be changed.")
+    take_version(procedure, opened_version)
     # From the database: a form bound to this instance has already set the new values on it.
     performed_before = Procedure.objects.values_list("performed_at", flat=True).get(pk=procedure.pk)
     for name, value in fields.items():
@@ -160,11 +186,12 @@ def procedure_void(*, procedure: Procedure, by: User, reason: str) -> Procedure:
         raise ValidationError({"reason": "Say why this record is void."})
     if procedure.is_voided:
         raise ValidationError("This procedure is already void.")
+    take_version(procedure, None)
     procedure.voided_at = timezone.now()
     procedure.voided_by = by
     procedure.void_reason = reason
     procedure._change_reason = f"Voided: {reason}"  # type: ignore[attr-defined]
-    procedure.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    procedure.save(update_fields=["voided_at", "voided_by", "void_reason", "version"])
     standing.patient_refresh(procedure.patient)
     extensions.changed(procedure, procedure.performed_at)
     return procedure

@@ -90,6 +90,7 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
                 sites=entry.site_inputs(),
                 medications=entry.medication_inputs(),
                 override_reason=entry.override_reason,
+                form_token=entry.form.cleaned_data.get("form_token"),
                 **entry.record_fields(),
             )
         except ValidationError as error:
@@ -132,10 +133,11 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 sites=entry.site_inputs(),
                 medications=entry.medication_inputs(),
                 override_reason=entry.override_reason,
+                opened_version=entry.form.opened_version(),
                 **entry.record_fields(),
             )
         except ValidationError as error:
-            entry.form.add_error(None, error)
+            entry.form.refuse(error)
         else:
             messages.success(request, "Saved the correction. The earlier values are kept in the history.")
             return redirect(procedure)

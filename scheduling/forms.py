@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from clinic.concurrency import OnceToken, OpenedVersion
 from clinic.roles import Role, staff_with
 from patients.models import Patient
 from procedures.models import ProcedureType, Side
@@ -110,7 +111,11 @@ class SlotForm(forms.Form):
         return not self.hours_warnings or bool(self.cleaned_data.get("confirm_hours"))
 
 
-class BookingForm(SlotForm):
+class MoveForm(SlotForm, OpenedVersion):
+    """A visit's new time, physician or room, with the visit's version when the form was opened."""
+
+
+class BookingForm(SlotForm, OnceToken):
     patient = forms.ModelChoiceField(
         # With the payer, whose rules the limit check of a planned procedure reads.
         queryset=Patient.objects.active().select_related("payer"),

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from clinic.concurrency import OnceToken
 from clinic.roles import Role, staff_with
 from procedures.forms import PhysicianChoiceField
 from scheduling.models import VisitType, WaitlistEntry
@@ -14,7 +15,7 @@ from scheduling.models import VisitType, WaitlistEntry
 DEFAULT_CLOSE_REASON = "No longer needed"
 
 
-class WaitlistForm(forms.ModelForm[WaitlistEntry]):
+class WaitlistForm(forms.ModelForm[WaitlistEntry], OnceToken):
     """What the patient is waiting for; the patient comes from the page, the rest from the service."""
 
     physician = PhysicianChoiceField(

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.concurrency import form_token_field, form_token_unique, version_field
 from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType, Side
@@ -237,6 +238,8 @@ class Appointment(models.Model):
         blank=True,
         help_text="Needed only when the visit would pass a hard limit; the physician sees it on the schedule.",
     )
+    version = version_field()
+    form_token = form_token_field()
 
     objects = AppointmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -244,6 +247,7 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
+            form_token_unique("appointment_form_token_unique"),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="appointment_ends_after_start",
@@ -373,12 +377,14 @@ class WaitlistEntry(models.Model):
     appointment = models.ForeignKey(
         Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="Booked into."
     )
+    form_token = form_token_field()
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at"]
         verbose_name_plural = "waitlist entries"
+        constraints = [form_token_unique("waitlist_form_token_unique")]
         indexes = [models.Index(fields=["closed_at", "visit_type", "earliest_on"], name="waitlist_open_idx")]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Booking, moving, cancelling and the visit's day: every write to the schedule, each one transaction."""
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.concurrency import create_once, take_version
 from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType
@@ -203,7 +205,6 @@ def _save(appointment: Appointment, slot: Slot) -> None:
         raise ValidationError(problems or ["That slot was just taken. Choose another time."]) from error
 
 
-@transaction.atomic
 def appointment_book(
     *,
     patient: Patient,
@@ -214,10 +215,10 @@ def appointment_book(
     planned_levels: str = "",
     planned_side: str = "",
     limit_reason: str = "",
+    form_token: uuid.UUID | None = None,
     **fields: Any,
 ) -> Appointment:
-    if patient.is_archived:
-        raise ValidationError("This patient is archived; restore them before booking.")
+    """Book a visit; the same booking form (`form_token`) books once, a second post answering with the first."""
     appointment = Appointment(
         patient=patient,
         physician=slot.physician,
@@ -229,8 +230,17 @@ def appointment_book(
         planned_levels=planned_levels if visit_type == VisitType.PROCEDURE else "",
         planned_side=planned_side if visit_type == VisitType.PROCEDURE else "",
         booked_by=booked_by,
+        form_token=form_token,
         **fields,
     )
+    return create_once(Appointment, form_token, lambda: _book(appointment, slot, limit_reason))
+
+
+@transaction.atomic
+def _book(appointment: Appointment, slot: Slot, limit_reason: str) -> Appointment:
+    patient = appointment.patient
+    if patient.is_archived:
+        raise ValidationError("This patient is archived; restore them before booking.")
     _lock(patient, slot)
     # The patient's row is locked: their recorded history is read once for this check and the re-check.
     checker = limits.LimitChecker(patient)
@@ -242,14 +252,21 @@ def appointment_book(
 
 
 @transaction.atomic
-def appointment_move(*, appointment: Appointment, slot: Slot, limit_reason: str = "") -> Appointment:
-    """Reschedule: new time, physician or room. The limit check runs again for the new date."""
+def appointment_move(
+    *, appointment: Appointment, slot: Slot, limit_reason: str = "", opened_version: int | None = None
+) -> Appointment:
+    """Reschedule: new time, physician or room. The limit check runs again for the new date.
+
+    Refused (`StaleEdit`) if the visit changed since the move form showed `opened_version`.
+    """
+    # The visit's row after the schedule's (`_lock`): logging a procedure locks the patient, then the visit.
+    _lock(appointment.patient, slot)
+    take_version(appointment, opened_version)
     if not appointment.holds_slot or appointment.status == Status.COMPLETED:
         raise ValidationError(f"A {appointment.get_status_display().lower()} visit cannot be moved.")
     appointment.physician, appointment.room = slot.physician, slot.room
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     appointment._change_reason = "Rescheduled"  # type: ignore[attr-defined]
-    _lock(appointment.patient, slot)
     checker = limits.LimitChecker(appointment.patient)
     _limit_snapshot(appointment, checker)
     _require_limit_reason(appointment, limit_reason or appointment.limit_override_reason)
@@ -274,6 +291,7 @@ def appointment_set_status(*, appointment: Appointment, status: str, reason: str
 
 def _write_status(appointment: Appointment, status: str, reason: str = "") -> Appointment:
     """Save a status change already allowed, with what goes with it; the history row comes with the save."""
+    take_version(appointment, None)
     appointment.status = status
     if status == Status.CANCELLED:
         appointment.cancel_reason = reason.strip()
@@ -331,13 +349,31 @@ def appointment_cancel(*, appointment: Appointment, reason: str) -> list[Waitlis
     return waitlist_matches(appointment)
 
 
-@transaction.atomic
 def waitlist_add(
-    *, patient: Patient, visit_type: str, earliest_on: datetime.date, created_by: User, **fields: Any
+    *,
+    patient: Patient,
+    visit_type: str,
+    earliest_on: datetime.date,
+    created_by: User,
+    form_token: uuid.UUID | None = None,
+    **fields: Any,
 ) -> WaitlistEntry:
-    return WaitlistEntry.objects.create(
-        patient=patient, visit_type=visit_type, earliest_on=earliest_on, created_by=created_by, **fields
+    """Put a patient on the waitlist; the same form (`form_token`) adds them once."""
+    entry = WaitlistEntry(
+        patient=patient,
+        visit_type=visit_type,
+        earliest_on=earliest_on,
+        created_by=created_by,
+        form_token=form_token,
+        **fields,
     )
+    return create_once(WaitlistEntry, form_token, lambda: _save_entry(entry))
+
+
+@transaction.atomic
+def _save_entry(entry: WaitlistEntry) -> WaitlistEntry:
+    entry.save()
+    return entry
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from clinic.roles import Role, sync_roles
 from tests.clock import on_clinic_day
+from tests.shipped import replay_data_migrations
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -134,3 +135,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def shipped_data(transactional_db: None) -> None:
+    """Put back what the data migrations ship (roles, catalog, rules) after a transactional flush.
+
+    Django's serialized rollback cannot be relied on here: Playwright's event loop gives the ORM a
+    fresh connection object that may lack the snapshot taken at setup (`tests.shipped`).
+    """
+    replay_data_migrations()

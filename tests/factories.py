@@ -29,7 +29,8 @@ def patient(**fields: Any) -> Patient:
         "phone": "(555) 013-4567",
     }
     values.update(fields)
-    return services.patient_register(**values)
+    # Test patients often share the default name and birth date; the duplicate check has tests of its own.
+    return services.patient_register(allow_duplicate=True, **values)
 
 
 def physician_user(username: str = "dr-demo") -> User:

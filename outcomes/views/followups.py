@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic.access import Kind, log_access
+from clinic.concurrency import StaleEdit
 from clinic.links import url_for_each
 from clinic.roles import permission_required, require
 from outcomes import questionnaires
@@ -200,25 +201,32 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = follow_up.procedure
     log_access(request, Kind.FOLLOW_UP, patient_id=procedure.patient_id, obj=follow_up)
     closed = follow_up.status != FollowUpStatus.DUE or procedure.is_voided
-    if closed and request.method == "POST":
-        messages.error(request, "This follow-up is already closed; it was not recorded again.")
-        return redirect("outcomes:record", pk=pk)
     form = None
-    if not closed:
+    # A call posted after someone else closed the follow-up is refused by the service, and shown again with
+    # what was typed beside who recorded what.
+    if not closed or request.method == "POST":
         data = request.POST if request.method == "POST" else None
-        form = FollowUpForm(data, questionnaires=questionnaires.for_levels(procedure.levels))
+        form = FollowUpForm(
+            data, initial={"version": follow_up.version}, questionnaires=questionnaires.for_levels(procedure.levels)
+        )
     if form is not None and form.is_valid():
         try:
             followup_record(
                 follow_up=follow_up,
                 recorded_by=request.user,  # type: ignore[arg-type]
+                opened_version=form.opened_version(),
                 **form.record_fields(),
             )
+        except StaleEdit as error:
+            form.refuse(error)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form.add_error(None, error.messages)  # the answers' errors name no form field
         else:
             messages.success(request, _recorded_message(follow_up))
             return _back(request)
+    elif closed and request.method == "POST":
+        messages.error(request, "This follow-up is already closed; it was not recorded again.")
+        return redirect("outcomes:record", pk=pk)
     context = _record_context(follow_up, form) | {"back_url": _back_url(request)}
     return render(request, "outcomes/record.html", context)
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.concurrency import form_token_field, form_token_unique, version_field
 from patients.models import Patient
 from procedures import exposure, injections, spine
 from procedures.models.catalog import Approach, Drug, Intent, ProcedureType
@@ -131,6 +132,8 @@ class Procedure(models.Model):
     )
     void_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
+    form_token = form_token_field()
 
     objects = ProcedureQuerySet.as_manager()
     history = HistoricalRecords()
@@ -139,6 +142,7 @@ class Procedure(models.Model):
         ordering = ["-performed_at"]
         permissions = [("void_procedure", "Can void a procedure entered in error")]
         constraints = [
+            form_token_unique("procedure_form_token_unique"),
             models.CheckConstraint(condition=Q(nrs_pre__lte=10), name="procedure_nrs_pre_0_10"),
             models.CheckConstraint(condition=Q(nrs_post__lte=10), name="procedure_nrs_post_0_10"),
             models.CheckConstraint(condition=Q(relief_post_pct__lte=100), name="procedure_relief_0_100"),

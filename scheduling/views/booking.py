@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from clinic.roles import Role, has_role, permission_required, require
 from patients.models import Patient
 from scheduling import calendar, services
-from scheduling.forms import BookingForm, SlotForm
+from scheduling.forms import BookingForm, MoveForm
 from scheduling.models import Appointment, Room, Status, VisitType, WaitlistEntry
 
 SEARCH_RESULTS = 8
@@ -84,6 +84,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     patient=form.cleaned_data["patient"],
                     slot=form.slot(form.cleaned_data["visit_type"]),
                     booked_by=request.user,  # type: ignore[arg-type]
+                    form_token=form.cleaned_data.get("form_token"),
                     **form.booking_fields(),
                 )
             else:
@@ -141,17 +142,19 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         "starts_at": appointment.local_start.strftime("%Y-%m-%dT%H:%M"),
         "minutes": appointment.minutes,
         "limit_reason": appointment.limit_override_reason,
+        "version": appointment.version,
     }
-    form = SlotForm(_taking_offer(request), initial=initial)
+    form = MoveForm(_taking_offer(request), initial=initial)
     if request.method == "POST" and form.is_valid() and form.check_hours(appointment.visit_type):
         try:
             services.appointment_move(
                 appointment=appointment,
                 slot=form.slot(appointment.visit_type),
                 limit_reason=form.cleaned_data["limit_reason"],
+                opened_version=form.opened_version(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.refuse(error)
         else:
             messages.success(
                 request, f"Moved to {appointment.local_start:%a %Y-%m-%d %H:%M} with {appointment.physician_name}."

@@ -157,8 +157,9 @@ def test_a_recorded_follow_up_is_shown_read_only_and_not_recorded_again(client, 
     html = response.content.decode()
     assert "Recorded by Nora" in html
     assert "20</strong>/100" in html
-    response = client.post(url(item), CALL | {"nrs": "9"}, follow=True)
-    assert "already closed" in response.content.decode()
+    response = client.post(url(item), CALL | {"nrs": "9"})
+    assert "Already closed by Nora: it was not recorded again." in response.content.decode()
+    assert response.context["form"]["nrs"].value() == "9"
     item.refresh_from_db()
     assert (item.nrs, item.recorded_by) == (3, nurse)
 
