@@ -22,6 +22,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.management.commands.seed_demo import DEMO_PASSWORD
 from clinic.mfa.policy import required_roles
 from clinic.roles import Role
 from tests.conftest import PASSWORD, PRODUCTION_MFA_ROLES, seed_demo
@@ -230,7 +231,7 @@ def test_the_demo_gives_its_physicians_and_administrator_a_published_authenticat
     assert found
     key = found.group(1)
     admin = User.objects.get(username="admin")
-    response = client.post(reverse("login"), {"username": "admin", "password": "clinic-demo"})
+    response = client.post(reverse("login"), {"username": "admin", "password": DEMO_PASSWORD})
     assert client.get(response.url).url.startswith(VERIFY)
     assert client.post(VERIFY, {"code": code_from(key)}).url == reverse("home")
     assert client.get(reverse("home")).status_code == 200

@@ -43,7 +43,7 @@ def test_the_second_of_two_recordings_opened_together_is_refused_naming_who_reco
     when = timezone.localtime(item.history.latest().history_date)
     assert errors[0].startswith(f"Changed by Nora at {when:%H:%M} since you opened it")
     assert "Status: Due → Done" in errors
-    assert "Pain now (nrs 0–10): — → 3" in errors
+    assert "Pain now (NRS 0–10): — → 3" in errors
     assert response.context["form"]["nrs"].value() == "5"
     item.refresh_from_db()
     assert (item.nrs, item.version) == (3, 2)

@@ -59,7 +59,7 @@ def test_the_second_of_two_corrections_opened_together_is_refused_with_the_first
     form = entry.form
     when = timezone.localtime(procedure.history.latest().history_date)
     assert form.non_field_errors()[0].startswith(f"Changed by Paul at {when:%H:%M} since you opened it")
-    assert "Pain before (nrs 0–10): 6 → 8" in form.non_field_errors()
+    assert "Pain before (NRS 0–10): 6 → 8" in form.non_field_errors()
     assert form["note"].value() == "Tolerated well"
     procedure.refresh_from_db()
     assert (procedure.nrs_pre, procedure.note) == (8, "")
