@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # Every page is private unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a query parameter holding NUL is dropped with a message before any view reads it.
+    "clinic.middleware.DropUnstorableQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Stamps the logged-in user on every audit-history row written during the request.

@@ -10,11 +10,30 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic import validators
 from patients import extensions
 from patients.models import Patient
 
 GENERATED_MRN_DIGITS = 7
 DUPLICATE_MRN = "A patient with this MRN already exists."
+NAME_FIELDS = ("first_name", "last_name")
+TEXT_FIELDS = (
+    "mrn",
+    "phone",
+    "email",
+    "address",
+    "member_id",
+    "primary_care_physician",
+    "anticoagulant_detail",
+    "other_allergies",
+)
+
+
+def _check(patient: Patient) -> None:
+    """The typed text and the birth date within bounds (`clinic.validators`), before anything is written."""
+    validators.check_record(
+        patient, text=TEXT_FIELDS, names=NAME_FIELDS, rules={"date_of_birth": validators.validate_birth_date}
+    )
 
 
 def next_mrn() -> str:
@@ -41,6 +60,7 @@ def _save_checking_mrn(patient: Patient) -> None:
 @transaction.atomic
 def patient_register(**fields: Any) -> Patient:
     patient = Patient(**fields)
+    _check(patient)
     generate_mrn = not patient.mrn
     # Two desks registering at once can draw the same generated MRN; the loser draws again.
     for attempt in range(5 if generate_mrn else 1):
@@ -61,6 +81,7 @@ def patient_update(*, patient: Patient, **fields: Any) -> Patient:
     changed = frozenset(name for name, value in fields.items() if getattr(patient, name) != value)
     for name, value in fields.items():
         setattr(patient, name, value)
+    _check(patient)
     patient.refresh_search_key()
     _save_checking_mrn(patient)
     for hook in extensions.after_update:
@@ -74,6 +95,7 @@ def patient_archive(*, patient: Patient, reason: str) -> Patient:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the patient is archived."})
+    validators.check_record(Patient(archive_reason=reason), names=["archive_reason"], keys={"archive_reason": "reason"})
     patient.archived_at = timezone.now()
     patient.archive_reason = reason
     patient._change_reason = f"Archived: {reason}"  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic import validators
 from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType
@@ -165,6 +166,20 @@ def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | Non
         limits_recheck(appointment.patient, exclude=appointment, checker=checker)
 
 
+# Typed text of a visit (`clinic.validators`): refused before anything is written, keyed as the forms key it.
+TEXT_FIELDS = ("reason", "notes")
+
+
+def _check(slot: Slot, limit_reason: str, **text: str) -> None:
+    """The start within the bookable days and the typed text plain, before any lock is taken or row read."""
+    validators.check_record(
+        Appointment(starts_at=slot.starts_at, limit_override_reason=limit_reason, **text),
+        text=[*text, "limit_override_reason"],
+        rules={"starts_at": validators.validate_visit_start},
+        keys={"limit_override_reason": "limit_reason"},
+    )
+
+
 def _lock(patient: Patient, slot: Slot) -> None:
     """Queue bookings that touch the same physician, room or patient (PostgreSQL row locks).
 
@@ -231,6 +246,7 @@ def appointment_book(
         booked_by=booked_by,
         **fields,
     )
+    _check(slot, limit_reason, **{name: fields.get(name, "") for name in TEXT_FIELDS})
     _lock(patient, slot)
     # The patient's row is locked: their recorded history is read once for this check and the re-check.
     checker = limits.LimitChecker(patient)
@@ -246,6 +262,7 @@ def appointment_move(*, appointment: Appointment, slot: Slot, limit_reason: str 
     """Reschedule: new time, physician or room. The limit check runs again for the new date."""
     if not appointment.holds_slot or appointment.status == Status.COMPLETED:
         raise ValidationError(f"A {appointment.get_status_display().lower()} visit cannot be moved.")
+    _check(slot, limit_reason)
     appointment.physician, appointment.room = slot.physician, slot.room
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     appointment._change_reason = "Rescheduled"  # type: ignore[attr-defined]
@@ -269,6 +286,10 @@ def appointment_set_status(*, appointment: Appointment, status: str, reason: str
         )
     if status == Status.CANCELLED and not reason.strip():
         raise ValidationError({"reason": "Say why the visit is cancelled."})
+    if status == Status.CANCELLED:
+        validators.check_record(
+            Appointment(cancel_reason=reason.strip()), names=["cancel_reason"], keys={"cancel_reason": "reason"}
+        )
     return _write_status(appointment, status, reason)
 
 
@@ -335,13 +356,18 @@ def appointment_cancel(*, appointment: Appointment, reason: str) -> list[Waitlis
 def waitlist_add(
     *, patient: Patient, visit_type: str, earliest_on: datetime.date, created_by: User, **fields: Any
 ) -> WaitlistEntry:
-    return WaitlistEntry.objects.create(
+    entry = WaitlistEntry(
         patient=patient, visit_type=visit_type, earliest_on=earliest_on, created_by=created_by, **fields
     )
+    validators.check_record(entry, text=["note"], rules={"earliest_on": validators.validate_waitlist_earliest})
+    entry.save()
+    return entry
 
 
 @transaction.atomic
 def waitlist_close(*, entry: WaitlistEntry, reason: str, appointment: Appointment | None = None) -> WaitlistEntry:
+    closing = WaitlistEntry(closed_reason=reason)
+    validators.check_record(closing, text=["closed_reason"], keys={"closed_reason": "reason"})
     entry.closed_at = timezone.now()
     entry.closed_reason = reason
     entry.appointment = appointment
