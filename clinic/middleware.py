@@ -27,7 +27,8 @@ class DropUnstorableQueryMiddleware:
             for key in bad:
                 del kept[key]
                 shown = key.replace("\x00", "")[:40] or "?"
-                messages.warning(request, f"{shown}: it held a NUL character (\\0), which cannot be searched. It was ignored.")
+                problem = "it held a NUL character (\\0), which cannot be searched. It was ignored."
+                messages.warning(request, f"{shown}: {problem}")
             kept._mutable = False
             request.GET = cast("_ImmutableQueryDict", kept)
         return self.get_response(request)
