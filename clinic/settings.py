@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "clinic.idle.IdleTimeoutMiddleware",
     # Pages for a logged-in user hold patient data: no browser or proxy keeps a copy.
     "clinic.headers.NoStoreMiddleware",
+    # After messages: a query parameter holding NUL is dropped with a message before any view reads it.
+    "clinic.middleware.DropUnstorableQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A logged-in user who owes a second step (a code, or setting up an authenticator) reaches nothing else.

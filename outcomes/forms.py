@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from clinic import validators
 from clinic.concurrency import OpenedVersion
 from outcomes.models import PGIC, Method
 from outcomes.questionnaires import QUESTIONNAIRES, Questionnaire
@@ -65,9 +66,12 @@ class FollowUpForm(OpenedVersion):
         label="New complications",
         max_length=300,
         required=False,
+        validators=[validators.validate_plain_text],
         help_text="e.g. headache for two days, soreness at the site. Empty for none.",
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=[validators.validate_plain_text]
+    )
 
     def __init__(self, *args: Any, questionnaires: Sequence[Questionnaire] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,6 +107,12 @@ class FollowUpForm(OpenedVersion):
         for questionnaire in QUESTIONNAIRES:
             fields[f"{questionnaire.key}_answers"] = self.answers(questionnaire)
         return fields
+
+
+class NotReachedForm(forms.Form):
+    note = forms.CharField(
+        max_length=300, required=False, validators=[validators.validate_plain_text], label="Note (not reached)"
+    )
 
 
 def section_field(questionnaire: Questionnaire, index: int) -> str:

@@ -10,11 +10,15 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import take_version
 from outcomes import monthly
 from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse, next_working_day
 from outcomes.scoring import RESPONSE_DAYS, disability_score
 from procedures.models import Procedure
+
+# Typed text of a call (`clinic.validators`), refused before anything is written.
+TEXT_FIELDS = ("new_complications", "note")
 
 
 def followups_schedule(procedure: Procedure) -> list[FollowUp]:
@@ -118,6 +122,7 @@ def followup_record(
     _ensure_open(follow_up)
     for name, value in fields.items():
         setattr(follow_up, name, value)
+    validators.check_record(follow_up, text=TEXT_FIELDS)
     follow_up.odi_answers = list(odi_answers) if odi_answers else None
     follow_up.ndi_answers = list(ndi_answers) if ndi_answers else None
     follow_up.odi_score = _scored(odi_answers, "odi_answers")
@@ -173,6 +178,7 @@ def followup_not_reached(
     *, follow_up: FollowUp, recorded_by: User, note: str = "", called_at: datetime.datetime | None = None
 ) -> FollowUp:
     """Close a follow-up the patient could not be reached for; it counts as not completed."""
+    validators.check_record(FollowUp(note=note), text=["note"])
     take_version(follow_up, None)
     _ensure_open(follow_up)
     follow_up.status = FollowUpStatus.NOT_REACHED

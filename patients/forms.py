@@ -3,11 +3,11 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
 from patients.models import Patient, Payer
-from patients.services import DUPLICATE_MRN
+from patients.services import DUPLICATE_MRN, NAME_FIELDS
 
 
 class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
@@ -65,6 +65,10 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
             self.fields["mrn"].required = True
             self.fields["mrn"].help_text = ""
         self.fields["first_name"].widget.attrs["autofocus"] = True
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                text = validators.validate_name if name in NAME_FIELDS else validators.validate_plain_text
+                field.validators.append(text)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -90,8 +94,8 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
-        if born and born > timezone.localdate():
-            raise forms.ValidationError("Date of birth cannot be in the future.")
+        if born:
+            validators.validate_birth_date(born)
         return born
 
     def clean_mrn(self) -> str:
@@ -117,6 +121,7 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
         max_length=300,
+        validators=[validators.validate_name],
         label="Reason for archiving",
         help_text="e.g. duplicate of MRN 1000123, moved away, deceased",
     )

@@ -11,9 +11,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.concurrency import form_token_field, form_token_unique, version_field
-from patients.search import digits, fold, search_terms, trigram_searchable
+from clinic.validators import EARLIEST_BIRTH_DATE
+from patients.search import MAX_QUERY, digits, fold, search_terms, trigram_searchable
 
-EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 # How patients are listed (the model's ordering); the name index serves the first two.
 NAME_ORDER = ("last_name", "first_name", "date_of_birth")
 # How far a list counts its patients, and a search's matches when every term can use the trigram index; past
@@ -99,6 +99,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         matches), else up to COUNT_LIMIT, which bounds the count's scan.
         """
         end = start + size
+        query = query[:MAX_QUERY]
         if not query.strip():
             return Found(list(self.order_by(*NAME_ORDER)[start:end]), self.count_up_to(COUNT_LIMIT), COUNT_LIMIT)
         matching = self.search(query)

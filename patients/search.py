@@ -11,6 +11,9 @@ from datetime import date, datetime
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 _PHONE_LIKE = re.compile(r"^[\d\s()+.\-]+$")
+# A search longer than any name, MRN and phone together is read only this far: SQLite refuses a LIKE pattern of
+# 50,000 bytes, and nothing longer narrows a search further.
+MAX_QUERY = 200
 
 
 def fold(text: str) -> str:

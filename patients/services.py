@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import create_once, take_version
 from patients import extensions
 from patients.models import Patient
@@ -32,6 +33,26 @@ class PossibleDuplicate(ValidationError):
     def __init__(self, matches: list[Patient]) -> None:
         super().__init__(POSSIBLE_DUPLICATE, code="possible_duplicate")
         self.matches = matches
+
+
+NAME_FIELDS = ("first_name", "last_name")
+TEXT_FIELDS = (
+    "mrn",
+    "phone",
+    "email",
+    "address",
+    "member_id",
+    "primary_care_physician",
+    "anticoagulant_detail",
+    "other_allergies",
+)
+
+
+def _check(patient: Patient) -> None:
+    """The typed text and the birth date within bounds (`clinic.validators`), before anything is written."""
+    validators.check_record(
+        patient, text=TEXT_FIELDS, names=NAME_FIELDS, rules={"date_of_birth": validators.validate_birth_date}
+    )
 
 
 def next_mrn() -> str:
@@ -65,6 +86,7 @@ def patient_register(*, allow_duplicate: bool = False, form_token: uuid.UUID | N
 @transaction.atomic
 def _register(allow_duplicate: bool, form_token: uuid.UUID | None, fields: dict[str, Any]) -> Patient:
     patient = Patient(form_token=form_token, **fields)
+    _check(patient)
     _queue_registrations_born(patient.date_of_birth)
     if not allow_duplicate:
         matches = Patient.objects.same_person_as(
@@ -103,6 +125,7 @@ def patient_update(*, patient: Patient, opened_version: int | None = None, **fie
     changed = frozenset(name for name, value in fields.items() if getattr(patient, name) != value)
     for name, value in fields.items():
         setattr(patient, name, value)
+    _check(patient)
     patient.refresh_search_key()
     _save_checking_mrn(patient)
     for hook in extensions.after_update:
@@ -116,6 +139,7 @@ def patient_archive(*, patient: Patient, reason: str) -> Patient:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the patient is archived."})
+    validators.check_record(Patient(archive_reason=reason), names=["archive_reason"], keys={"archive_reason": "reason"})
     take_version(patient, None)
     patient.archived_at = timezone.now()
     patient.archive_reason = reason

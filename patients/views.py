@@ -19,11 +19,13 @@ from patients import chart_stamp, services
 from patients.audit import patient_history
 from patients.forms import ArchiveForm, PatientForm
 from patients.models import COUNT_LIMIT, Found, Patient, PatientQuerySet
+from patients.search import MAX_QUERY
 
 PAGE_SIZE = 25
 # The chart shows the latest changes; the history page has them all.
 CHART_HISTORY = 15
 FULL_HISTORY = 500
+PAGE_CAP = 10**9
 
 
 class FoundPaginator(Paginator[Patient]):
@@ -51,7 +53,8 @@ class FoundPaginator(Paginator[Patient]):
     def get_page(self, number: object) -> Page[Patient]:
         """The page asked for; the first if the number is not one, the last if it is past the end."""
         try:
-            wanted = max(int(str(number)), 1)
+            # Past any registry's last page, and within what the databases take as an OFFSET.
+            wanted = min(max(int(str(number)), 1), PAGE_CAP)
         except ValueError:
             wanted = 1
         self.found = self.patients.find(self.query, start=(wanted - 1) * self.per_page, size=self.per_page)
@@ -83,6 +86,9 @@ def _get_patient(request: HttpRequest, pk: int, permission: str = "patients.view
 @permission_required("patients.view_patient")
 def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    if len(query) > MAX_QUERY:
+        messages.warning(request, f"The search reads its first {MAX_QUERY} characters; the rest was ignored.")
+        query = query[:MAX_QUERY]
     show_archived = request.GET.get("archived") == "1"
     patients = Patient.objects.select_related("payer")
     if not show_archived:

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
 from clinic.roles import Role, has_role, staff_with
 from patients.models import Patient
@@ -20,8 +21,6 @@ from procedures.models import Approach, Complication, Drug, Intent, Procedure, P
 from procedures.services import MedicationInput, SiteInput
 
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
-# A clock a few minutes fast on the procedure-room PC is not a future date.
-CLOCK_SKEW = datetime.timedelta(minutes=5)
 SITE_ROWS = 4
 MEDICATION_ROWS = 3
 
@@ -96,9 +95,15 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
             "diagnoses": forms.TextInput(attrs={"list": "icd10-common", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args: Any, user: User, checking: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, patient: Patient | None = None, checking: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.checking = checking
+        self.patient = patient
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validators.validate_plain_text)
         self.fields["performed_by"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
         self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
@@ -131,8 +136,7 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
 
     def clean_performed_at(self) -> datetime.datetime:
         performed_at: datetime.datetime = self.cleaned_data["performed_at"]
-        if performed_at > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError("The date and time cannot be in the future.")
+        validators.validate_performed_at(performed_at, self.patient.date_of_birth if self.patient else None)
         return performed_at
 
     def clean_complications(self) -> str:
@@ -157,6 +161,15 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
         if volume is not None and not agent:
             self.add_error("contrast_agent", "Choose the contrast agent.")
         return cleaned
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        max_length=Procedure._meta.get_field("void_reason").max_length,
+        validators=[validators.validate_name],
+        label="Reason for voiding",
+        error_messages={"required": "Say why this record is void."},
+    )
 
 
 class SiteForm(forms.Form):
@@ -313,7 +326,9 @@ class ProcedureEntry:
         """`checking`: for the live limit check, which saves nothing (see `ProcedureForm._post_clean`)."""
         self.patient = patient
         self.instance = instance
-        self.form = ProcedureForm(data, instance=instance, user=user, initial=initial, checking=checking)
+        self.form = ProcedureForm(
+            data, instance=instance, user=user, patient=patient, initial=initial, checking=checking
+        )
         site_initial, med_initial = self._initial_parts(instance)
         site_initial = site_initial or initial_sites or []
         drugs = Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST)

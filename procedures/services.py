@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import create_once, take_version
 from patients.models import Patient
 from procedures import exposure, extensions, limits, standing
@@ -22,6 +23,7 @@ from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSit
 from procedures.spine import LEVEL_ORDER
 
 OVERRIDE_NEEDED = "This procedure passes a hard limit. Give the clinical reason to go ahead, or change the plan."
+TEXT_FIELDS = ("no_contrast_reason", "complication_note", "diagnoses", "note", "override_reason")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,18 @@ def _check_limits(
     procedure.override_reason = reason if blocking else ""
 
 
+def _check(procedure: Procedure, override_reason: str) -> None:
+    """The date within bounds and the typed text plain (`clinic.validators`), before the limits are read: a date
+    in the year 1 would take the engine's windows out of the calendar."""
+    procedure.override_reason = override_reason
+    born = procedure.patient.date_of_birth
+    validators.check_record(
+        procedure,
+        text=TEXT_FIELDS,
+        rules={"performed_at": lambda performed_at: validators.validate_performed_at(performed_at, born)},
+    )
+
+
 def _write_parts(procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput]) -> None:
     # One save per part, not bulk_create: each row must write its audit-history row too.
     for position, site in enumerate(sites):
@@ -124,6 +138,7 @@ def _log(
     if patient.is_archived:
         raise ValidationError("This patient is archived; restore them before logging a procedure.")
     procedure.intent, procedure.approach = procedure_type.usual(intent=procedure.intent, approach=procedure.approach)
+    _check(procedure, override_reason)
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
     _write_parts(procedure, sites, medications)
@@ -164,6 +179,7 @@ def procedure_update(
     procedure.intent, procedure.approach = procedure.procedure_type.usual(
         intent=procedure.intent, approach=procedure.approach
     )
+    _check(procedure, override_reason)
     _check_limits(procedure, sites, medications, override_reason)
     procedure.save()
     old_sites, old_meds = _parts_of(procedure)
@@ -186,6 +202,7 @@ def procedure_void(*, procedure: Procedure, by: User, reason: str) -> Procedure:
         raise ValidationError({"reason": "Say why this record is void."})
     if procedure.is_voided:
         raise ValidationError("This procedure is already void.")
+    validators.check_record(Procedure(void_reason=reason), names=["void_reason"], keys={"void_reason": "reason"})
     take_version(procedure, None)
     procedure.voided_at = timezone.now()
     procedure.voided_by = by

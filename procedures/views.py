@@ -8,16 +8,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic.access import Kind, log_access
 from clinic.links import url_for_each
+from clinic.redirects import next_url
 from clinic.roles import permission_required, require
+from clinic.validators import record_id
 from patients.models import Patient
 from procedures import extensions, limits, services, spine, standing
 from procedures.audit import overridden_rule_names, procedure_history
-from procedures.forms import ProcedureEntry
+from procedures.forms import ProcedureEntry, VoidForm
 from procedures.models import Procedure, ProcedureType, Side, StandingLimit
 from procedures.recent import recent_procedures
 
@@ -39,8 +40,8 @@ def _get_procedure(request: HttpRequest, pk: int, permission: str = "procedures.
 
 def _patient_from(request: HttpRequest) -> Patient | None:
     """The patient named in the query or form; None for a missing or malformed id."""
-    patient_id = request.GET.get("patient") or request.POST.get("patient") or ""
-    if not patient_id.isdigit():
+    patient_id = record_id(request.GET.get("patient") or request.POST.get("patient"))
+    if patient_id is None:
         return None
     return Patient.objects.select_related("payer").filter(pk=patient_id).first()
 
@@ -97,10 +98,7 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
             entry.form.add_error(None, error)
         else:
             messages.success(request, f"Logged {procedure.procedure_type} for {patient.full_name}.")
-            back = request.GET.get("next", "")
-            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                return redirect(back)
-            return redirect(procedure)
+            return redirect(next_url(request, procedure.get_absolute_url()))
     return _entry_page(request, entry)
 
 
@@ -152,8 +150,9 @@ def procedure_check(request: HttpRequest) -> HttpResponse:
     if patient is None:
         raise Http404("No such patient.")
     instance = None
-    if request.POST.get("procedure", "").isdigit():
-        instance = _get_procedure(request, int(request.POST["procedure"]), "procedures.change_procedure")
+    procedure_id = record_id(request.POST.get("procedure"))
+    if procedure_id is not None:
+        instance = _get_procedure(request, procedure_id, "procedures.change_procedure")
     entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance, checking=True)  # type: ignore[arg-type]
     entry.is_valid()
     check, advice = _check(entry)
@@ -173,10 +172,13 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def procedure_void(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = _get_procedure(request, pk, "procedures.void_procedure")
+    form = VoidForm(request.POST)
     try:
-        services.procedure_void(procedure=procedure, by=request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["reason"]))
+        services.procedure_void(procedure=procedure, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, f"Not voided. {' '.join(error.messages)}")
     else:
         messages.success(request, "Voided. The record stays, struck through, and no longer counts toward limits.")
     return redirect(procedure)

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
 from clinic.roles import Role, staff_with
 from patients.models import Patient
@@ -15,9 +15,6 @@ from procedures.models import ProcedureType, Side
 from scheduling import services
 from scheduling.models import DEFAULT_MINUTES, MAX_VISIT_MINUTES, Appointment, Room, VisitType
 
-# Visits are booked ahead, or entered a little after the fact; a date outside this is a typing slip.
-BOOKABLE_BACK = datetime.timedelta(days=366)
-BOOKABLE_AHEAD = datetime.timedelta(days=3 * 366)
 # The fields the limit check reads: an error in any of them means the check has not really run.
 LIMIT_FIELDS = ("physician", "room", "starts_at", "minutes", "procedure_type", "planned_levels", "planned_side")
 
@@ -53,6 +50,7 @@ class SlotForm(forms.Form):
     limit_reason = forms.CharField(
         required=False,
         max_length=300,
+        validators=[validators.validate_plain_text],
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason to book past the limit",
         help_text="Needed only when the visit would pass a hard limit; the physician sees it on the schedule.",
@@ -77,10 +75,7 @@ class SlotForm(forms.Form):
 
     def clean_starts_at(self) -> datetime.datetime:
         starts_at: datetime.datetime = self.cleaned_data["starts_at"]
-        today = timezone.localdate()
-        earliest, latest = today - BOOKABLE_BACK, today + BOOKABLE_AHEAD
-        if not earliest <= timezone.localdate(starts_at) <= latest:
-            raise forms.ValidationError(f"Choose a time between {earliest} and {latest}.")
+        validators.validate_visit_start(starts_at)
         return starts_at
 
     def moved(self, appointment: Appointment) -> Appointment | None:
@@ -128,8 +123,15 @@ class BookingForm(SlotForm, OnceToken):
     )
     planned_levels = forms.CharField(required=False, label="Levels", help_text="e.g. L4-L5, L5-S1")
     planned_side = forms.ChoiceField(choices=[("", "—"), *Side.choices], required=False, label="Side")
-    reason = forms.CharField(required=False, max_length=200, label="Reason for the visit")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes")
+    reason = forms.CharField(
+        required=False, max_length=200, validators=[validators.validate_plain_text], label="Reason for the visit"
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validators.validate_plain_text],
+        label="Notes",
+    )
     waitlist = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     field_order = [
@@ -186,3 +188,12 @@ class BookingForm(SlotForm, OnceToken):
     def booking_fields(self) -> dict[str, Any]:
         names = ("visit_type", "procedure_type", "planned_levels", "planned_side", "reason", "notes", "limit_reason")
         return {name: self.cleaned_data.get(name) or ("" if name != "procedure_type" else None) for name in names}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=Appointment._meta.get_field("cancel_reason").max_length,
+        validators=[validators.validate_name],
+        label="Reason for cancelling",
+        error_messages={"required": "Say why the visit is cancelled."},
+    )

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import OnceToken
 from clinic.roles import Role, staff_with
 from procedures.forms import PhysicianChoiceField
@@ -41,16 +42,18 @@ class WaitlistForm(forms.ModelForm[WaitlistEntry], OnceToken):
         self.fields["visit_type"].choices = VisitType.choices  # type: ignore[attr-defined]
         self.fields["visit_type"].initial = VisitType.FOLLOW_UP
         self.fields["earliest_on"].initial = timezone.localdate
+        self.fields["note"].validators.append(validators.validate_plain_text)
 
     def clean_earliest_on(self) -> datetime.date:
         earliest_on: datetime.date = self.cleaned_data["earliest_on"]
-        if earliest_on < timezone.localdate():
-            raise forms.ValidationError("The earliest date cannot be in the past.")
+        validators.validate_waitlist_earliest(earliest_on)
         return earliest_on
 
 
 class WaitlistCloseForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False, label="Reason for closing")
+    reason = forms.CharField(
+        max_length=200, required=False, validators=[validators.validate_plain_text], label="Reason for closing"
+    )
 
     def clean_reason(self) -> str:
         # The front desk mostly closes entries that resolved themselves; an empty reason says so.

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic import validators
 from clinic.concurrency import create_once, take_version
 from patients.models import Patient
 from procedures import exposure, limits
@@ -167,6 +168,20 @@ def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | Non
         limits_recheck(appointment.patient, exclude=appointment, checker=checker)
 
 
+# Typed text of a visit (`clinic.validators`): refused before anything is written, keyed as the forms key it.
+TEXT_FIELDS = ("reason", "notes")
+
+
+def _check(slot: Slot, limit_reason: str, **text: str) -> None:
+    """The start within the bookable days and the typed text plain, before any lock is taken or row read."""
+    validators.check_record(
+        Appointment(starts_at=slot.starts_at, limit_override_reason=limit_reason, **text),
+        text=[*text, "limit_override_reason"],
+        rules={"starts_at": validators.validate_visit_start},
+        keys={"limit_override_reason": "limit_reason"},
+    )
+
+
 def _lock(patient: Patient, slot: Slot) -> None:
     """Queue bookings that touch the same physician, room or patient (PostgreSQL row locks).
 
@@ -233,6 +248,7 @@ def appointment_book(
         form_token=form_token,
         **fields,
     )
+    _check(slot, limit_reason, **{name: fields.get(name, "") for name in TEXT_FIELDS})
     return create_once(Appointment, form_token, lambda: _book(appointment, slot, limit_reason))
 
 
@@ -264,6 +280,7 @@ def appointment_move(
     take_version(appointment, opened_version)
     if not appointment.holds_slot or appointment.status == Status.COMPLETED:
         raise ValidationError(f"A {appointment.get_status_display().lower()} visit cannot be moved.")
+    _check(slot, limit_reason)
     appointment.physician, appointment.room = slot.physician, slot.room
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     appointment._change_reason = "Rescheduled"  # type: ignore[attr-defined]
@@ -286,6 +303,10 @@ def appointment_set_status(*, appointment: Appointment, status: str, reason: str
         )
     if status == Status.CANCELLED and not reason.strip():
         raise ValidationError({"reason": "Say why the visit is cancelled."})
+    if status == Status.CANCELLED:
+        validators.check_record(
+            Appointment(cancel_reason=reason.strip()), names=["cancel_reason"], keys={"cancel_reason": "reason"}
+        )
     return _write_status(appointment, status, reason)
 
 
@@ -367,6 +388,7 @@ def waitlist_add(
         form_token=form_token,
         **fields,
     )
+    validators.check_record(entry, text=["note"], rules={"earliest_on": validators.validate_waitlist_earliest})
     return create_once(WaitlistEntry, form_token, lambda: _save_entry(entry))
 
 
@@ -378,6 +400,8 @@ def _save_entry(entry: WaitlistEntry) -> WaitlistEntry:
 
 @transaction.atomic
 def waitlist_close(*, entry: WaitlistEntry, reason: str, appointment: Appointment | None = None) -> WaitlistEntry:
+    closing = WaitlistEntry(closed_reason=reason)
+    validators.check_record(closing, text=["closed_reason"], keys={"closed_reason": "reason"})
     entry.closed_at = timezone.now()
     entry.closed_reason = reason
     entry.appointment = appointment

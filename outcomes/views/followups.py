@@ -10,15 +10,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic.access import Kind, log_access
 from clinic.concurrency import StaleEdit
 from clinic.links import url_for_each
+from clinic.redirects import next_url
 from clinic.roles import permission_required, require
 from outcomes import questionnaires
-from outcomes.forms import FollowUpForm
+from outcomes.forms import FollowUpForm, NotReachedForm
 from outcomes.models import FollowUp, FollowUpQuerySet, FollowUpStatus
 from outcomes.scoring import MIN_ANSWERED, SECTIONS
 from outcomes.services import followup_not_reached, followup_record
@@ -107,7 +107,10 @@ def _in_section(key: str, today: datetime.date) -> Q:
 
 def _page_number(text: str | None, pages: int) -> int:
     """The page asked for, within the section's pages; the first for anything else."""
-    number = int(text) if text and text.isdigit() else 1
+    try:
+        number = int(text or 1)
+    except ValueError:  # not a number, or one of thousands of digits
+        number = 1
     return min(max(1, number), pages)
 
 
@@ -156,12 +159,7 @@ def _get_follow_up(request: HttpRequest, pk: int) -> FollowUp:
 
 def _back_url(request: HttpRequest) -> str:
     """Where to go after a call: `?next=` if it stays on this site, else the worklist."""
-    back = request.GET.get("next") or request.POST.get("next") or ""
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return reverse("outcomes:worklist")
+    return next_url(request, reverse("outcomes:worklist"))
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -279,11 +277,18 @@ def not_reached(request: HttpRequest, pk: int) -> HttpResponse:
     if follow_up.status != FollowUpStatus.DUE or follow_up.procedure.is_voided:
         messages.error(request, "This follow-up is already closed.")
         return _back(request)
-    followup_not_reached(
-        follow_up=follow_up,
-        recorded_by=request.user,  # type: ignore[arg-type]
-        note=request.POST.get("note", ""),
-    )
+    form = NotReachedForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["note"]))
+        followup_not_reached(
+            follow_up=follow_up,
+            recorded_by=request.user,  # type: ignore[arg-type]
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, f"Not closed. Note: {' '.join(error.messages)}")
+        return _back(request)
     name = follow_up.procedure.patient.full_name
     messages.success(request, f"Closed the {follow_up.label} follow-up for {name} as not reached.")
     return _back(request)

@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from clinic.redirects import next_url
 from clinic.roles import Role, has_role, permission_required, require
+from clinic.validators import record_id
 from patients.models import Patient
 from scheduling import calendar, services
-from scheduling.forms import BookingForm, MoveForm
+from scheduling.forms import BookingForm, CancelForm, MoveForm
 from scheduling.models import Appointment, Room, Status, VisitType, WaitlistEntry
 
 SEARCH_RESULTS = 8
@@ -31,7 +32,7 @@ def _initial_booking(request: HttpRequest) -> dict[str, Any]:
     """Prefill from the link that opened the form: an empty slot, the chart, or a waitlist offer."""
     get = request.GET
     initial: dict[str, Any] = {
-        k: get[k] for k in ("patient", "physician", "room", "minutes", "waitlist") if get.get(k, "").isdigit()
+        k: get[k] for k in ("patient", "physician", "room", "minutes", "waitlist") if record_id(get.get(k)) is not None
     }
     if get.get("start"):
         initial["starts_at"] = get["start"]
@@ -54,10 +55,10 @@ def _initial_booking(request: HttpRequest) -> dict[str, Any]:
 
 def _offer_moves(waitlist: object, patient: object) -> Appointment | None:
     """The visit that booking this waitlist offer would move; None for no offer, or one not the patient's."""
-    waitlist_id, patient_id = str(waitlist or ""), str(patient or "")
-    if not (waitlist_id.isdigit() and patient_id.isdigit()):
+    waitlist_id, patient_id = record_id(waitlist), record_id(patient)
+    if waitlist_id is None or patient_id is None:
         return None
-    entry = WaitlistEntry.objects.filter(pk=int(waitlist_id), patient_id=int(patient_id), closed_at=None).first()
+    entry = WaitlistEntry.objects.filter(pk=waitlist_id, patient_id=patient_id, closed_at=None).first()
     return services.waitlist_visit_to_move(entry) if entry else None
 
 
@@ -107,8 +108,8 @@ def book(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Booked {appointment}.")
             return redirect(appointment)
-    patient_id = form["patient"].value()
-    patient = Patient.objects.filter(pk=patient_id).first() if str(patient_id or "").isdigit() else None
+    patient_id = record_id(form["patient"].value())
+    patient = Patient.objects.filter(pk=patient_id).first() if patient_id is not None else None
     return render(request, "scheduling/book.html", {"form": form, "patient": patient, "moving": moving})
 
 
@@ -174,13 +175,6 @@ def _taking_offer(request: HttpRequest) -> QueryDict | None:
     return data
 
 
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 @require_POST
 def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One click moves a visit along its day: confirm, check in, in room, complete, no-show."""
@@ -201,7 +195,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, problem)
     else:
         messages.success(request, f"{appointment.patient.full_name}: {appointment.get_status_display().lower()}.")
-    return redirect(_next_url(request, appointment.get_absolute_url()))
+    return redirect(next_url(request, appointment.get_absolute_url()))
 
 
 def _agenda_row(appointment: Appointment, problem: str = "") -> dict[str, Any]:
@@ -217,8 +211,11 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     offers: list[WaitlistEntry] | None = None
     error = ""
     if request.method == "POST":
+        form = CancelForm(request.POST)
         try:
-            offers = services.appointment_cancel(appointment=appointment, reason=request.POST.get("reason", ""))
+            if not form.is_valid():
+                raise ValidationError(list(form.errors["reason"]))
+            offers = services.appointment_cancel(appointment=appointment, reason=form.cleaned_data["reason"])
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from clinic.roles import permission_required, require
+from clinic.validators import record_id
 from scheduling import booking_limits
 from scheduling.forms import BookingForm, SlotForm
 from scheduling.models import Appointment
@@ -15,10 +16,10 @@ from scheduling.models import Appointment
 def limit_check(request: HttpRequest) -> HttpResponse:
     """What booking (or, with `appointment`, moving) this visit would do to the patient's limits."""
     visit: Appointment | None
-    moving = request.POST.get("appointment", "")
-    if moving.isdigit():
+    moving = record_id(request.POST.get("appointment"))
+    if moving is not None:
         require(request.user, "scheduling.change_appointment")
-        appointment = get_object_or_404(Appointment.objects.with_details(), pk=int(moving))
+        appointment = get_object_or_404(Appointment.objects.with_details(), pk=moving)
         form: SlotForm = SlotForm(request.POST)
         form.is_valid()
         visit = form.moved(appointment)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.roles import permission_required
+from clinic.validators import record_id
 from patients.models import Patient
 from scheduling import services
 from scheduling.forms_waitlist import WaitlistCloseForm, WaitlistForm
@@ -17,8 +18,8 @@ PAGE_SIZE = 50
 
 def _patient_from(request: HttpRequest) -> Patient | None:
     """The patient named in `?patient=`; None for a missing, malformed or unknown id."""
-    patient_id = request.GET.get("patient", "")
-    if not patient_id.isdigit():
+    patient_id = record_id(request.GET.get("patient"))
+    if patient_id is None:
         return None
     return Patient.objects.filter(pk=patient_id).first()
 

@@ -57,7 +57,7 @@ def test_it_rejects_a_duplicate_mrn_beside_the_field(client, frontdesk):
     ("field", "value", "message"),
     [
         ("date_of_birth", "2999-01-01", "Date of birth cannot be in the future."),
-        ("date_of_birth", "1850-01-01", "greater than or equal to 1900-01-01"),
+        ("date_of_birth", "1850-01-01", "from 1900-01-01 on"),
         ("weight_kg", "900", "less than or equal to 400"),
         ("weight_kg", "0", "greater than or equal to 0.5"),
         ("phone", "call me", "Enter a phone number"),

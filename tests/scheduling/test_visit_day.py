@@ -15,15 +15,26 @@ from tests.scheduling.helpers import at, book, next_weekday, room
 pytestmark = pytest.mark.django_db
 
 DAY = next_weekday()
+PAST_DAY = timezone.localdate() - datetime.timedelta(days=8)
 
 
 @pytest.fixture
 def visit(physician):
+    return procedure_visit(physician, DAY)
+
+
+@pytest.fixture
+def past_visit(physician):
+    """A procedure visit last week: a procedure is logged after it is done, never ahead."""
+    return procedure_visit(physician, PAST_DAY)
+
+
+def procedure_visit(physician, day: datetime.date) -> Appointment:
     patient = factories.patient(first_name="Ana", last_name="Reyes", payer=factories.payer())
     return book(
         patient,
         physician,
-        at(DAY, 9),
+        at(day, 9),
         30,
         where=room(),
         visit_type="procedure",
@@ -158,11 +169,12 @@ def test_logging_the_procedure_from_the_visit_completes_the_visit_and_links_the_
 
 
 @pytest.mark.parametrize("path", [(), ("confirmed",), ("checked_in",), ("checked_in", "in_room")])
-def test_a_logged_procedure_completes_its_visit_from_any_step_it_reached(physician, visit, path):
+def test_a_logged_procedure_completes_its_visit_from_any_step_it_reached(physician, past_visit, path):
+    visit = past_visit
     for status in path:
         services.appointment_set_status(appointment=visit, status=status)
 
-    procedure = factories.procedure(visit.patient, on=DAY, physician=physician)
+    procedure = factories.procedure(visit.patient, on=PAST_DAY, physician=physician)
 
     visit.refresh_from_db()
     assert (visit.status, visit.procedure) == ("completed", procedure)
@@ -181,17 +193,18 @@ def test_the_visit_planned_for_that_procedure_is_completed_first(physician):
     assert (si_joint.status, si_joint.procedure) == ("scheduled", None)
 
 
-def test_only_an_open_unlinked_procedure_visit_of_that_patient_that_day_is_completed(frontdesk, physician, visit):
-    other_day = factories.procedure(visit.patient, on=DAY + datetime.timedelta(days=1), physician=physician)
-    other_patient = factories.procedure(factories.patient(first_name="Someone"), on=DAY, physician=physician)
-    cancelled = book(visit.patient, physician, at(DAY, 14), 30, visit_type="procedure", procedure="si-injection")
+def test_only_an_open_unlinked_procedure_visit_of_that_patient_that_day_is_completed(frontdesk, physician, past_visit):
+    visit = past_visit
+    other_day = factories.procedure(visit.patient, on=PAST_DAY + datetime.timedelta(days=1), physician=physician)
+    other_patient = factories.procedure(factories.patient(first_name="Someone"), on=PAST_DAY, physician=physician)
+    cancelled = book(visit.patient, physician, at(PAST_DAY, 14), 30, visit_type="procedure", procedure="si-injection")
     services.appointment_cancel(appointment=cancelled, reason="Patient unwell")
-    follow_up = book(visit.patient, physician, at(DAY, 15))
+    follow_up = book(visit.patient, physician, at(PAST_DAY, 15))
     visit.refresh_from_db()
     assert (visit.status, visit.procedure) == ("scheduled", None)
 
-    factories.procedure(visit.patient, on=DAY, physician=physician)  # completes `visit`
-    second = factories.procedure(visit.patient, on=DAY, physician=physician, type_code="si-injection")
+    factories.procedure(visit.patient, on=PAST_DAY, physician=physician)  # completes `visit`
+    second = factories.procedure(visit.patient, on=PAST_DAY, physician=physician, type_code="si-injection")
 
     assert Appointment.objects.filter(procedure__in=[other_day, other_patient, second]).count() == 0
     cancelled.refresh_from_db()
