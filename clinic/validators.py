@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -48,6 +49,11 @@ def validate_plain_text(value: str) -> None:
         )
     if any(_hidden(char) for char in value):
         raise ValidationError("Remove the invisible or control characters from the text.", code="hidden_characters")
+
+
+def typed_text(field: forms.Field) -> bool:
+    """A field someone types free text into: a CharField, but not the ones that parse it (a hidden UUID token)."""
+    return isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField)
 
 
 def validate_visible(value: str) -> None:

@@ -66,7 +66,7 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
             self.fields["mrn"].help_text = ""
         self.fields["first_name"].widget.attrs["autofocus"] = True
         for name, field in self.fields.items():
-            if isinstance(field, forms.CharField):
+            if validators.typed_text(field):
                 text = validators.validate_name if name in NAME_FIELDS else validators.validate_plain_text
                 field.validators.append(text)
         self.helper = FormHelper()

@@ -102,7 +102,7 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
         self.checking = checking
         self.patient = patient
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):
+            if validators.typed_text(field):
                 field.validators.append(validators.validate_plain_text)
         self.fields["performed_by"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
