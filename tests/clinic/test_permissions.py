@@ -15,7 +15,11 @@ MATRIX = {
     "patients:new": [LOGIN, FORBIDDEN, OK, OK, OK, FORBIDDEN],
     "patients:chart": [LOGIN, FORBIDDEN, OK, OK, OK, OK],
     "patients:edit": [LOGIN, FORBIDDEN, OK, OK, OK, FORBIDDEN],
+    "patients:history": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "access_log": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "access_log_csv": [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
     "password_change": [LOGIN, OK, OK, OK, OK, OK],
+    "mfa:account": [LOGIN, OK, OK, OK, OK, OK],
     "admin:index": [ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK],
 }
 POST_MATRIX = {
