@@ -22,6 +22,16 @@ from tests.work import instances_built
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 10)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def _within_a_year_of_these_days():
+    """The visits here fall on fixed days of 2026 to 2028, and a visit is booked within a year back of today
+    (`clinic.validators.bookable_days`): the clinic's calendar reads a day in reach of all of them."""
+    with on_clinic_day(datetime.date(2027, 2, 15)):
+        yield
+
+
 NOON = datetime.time(12)
 
 
