@@ -64,10 +64,12 @@ class Command(BaseCommand):
         self.stdout.write("Counting queries in-process…")
         queries = _count_queries(page_list, users)
         conn_max_age = os.environ.get("DB_CONN_MAX_AGE") or "60"
-        # The timed logins are password-only: no role is made to set up an authenticator first.
+        # The timed logins are password-only: no role is made to set up an authenticator first. The client speaks
+        # plain HTTP to gunicorn on loopback, as the TLS proxy in front of it would: no redirect to HTTPS.
+        environment = {"DB_CONN_MAX_AGE": conn_max_age, "MFA_REQUIRED_ROLES": "", "SECURE_SSL_REDIRECT": "0"}
         timings = []
         load = os.getloadavg()
-        with runner.gunicorn(options["workers"], {"DB_CONN_MAX_AGE": conn_max_age, "MFA_REQUIRED_ROLES": ""}) as port:
+        with runner.gunicorn(options["workers"], environment) as port:
             sessions = {ANONYMOUS_KEY: runner.HttpSession(port)}
             for name in users:
                 sessions[name] = runner.HttpSession(port)
