@@ -23,7 +23,8 @@ DEVICE_CACHE = "_has_authenticator"
 _DEVICE_ROW = "~authenticator"
 
 
-def _read(user: User) -> None:
+def _access_sql(user: str, marker: str) -> str:
+    """The one query, with `user` and `marker` standing for the user's id and _DEVICE_ROW."""
     group_table = Group._meta.db_table
     membership = User.groups.through._meta.db_table
     group_permissions = Group.permissions.through._meta.db_table
@@ -31,25 +32,57 @@ def _read(user: User) -> None:
     permission_table = Permission._meta.db_table
     content_type_table = ContentType._meta.db_table
     device_table = TOTPDevice._meta.db_table
+    return (
+        # The user's groups, each with its permissions (none for a group without any)...
+        f"SELECT g.name, ct.app_label, p.codename FROM {membership} m"
+        f" JOIN {group_table} g ON g.id = m.group_id"
+        f" LEFT JOIN {group_permissions} gp ON gp.group_id = g.id"
+        f" LEFT JOIN {permission_table} p ON p.id = gp.permission_id"
+        f" LEFT JOIN {content_type_table} ct ON ct.id = p.content_type_id"
+        f" WHERE m.user_id = {user}"
+        # ...and the permissions given to the user directly.
+        " UNION ALL SELECT NULL, ct.app_label, p.codename"
+        f" FROM {user_permissions} up JOIN {permission_table} p ON p.id = up.permission_id"
+        f" JOIN {content_type_table} ct ON ct.id = p.content_type_id WHERE up.user_id = {user}"
+        # ...and one marked row if the user has a confirmed authenticator app.
+        f" UNION ALL SELECT NULL, {marker}, NULL WHERE EXISTS"
+        f" (SELECT 1 FROM {device_table} d WHERE d.user_id = {user} AND d.confirmed)"
+    )
+
+
+# PostgreSQL plans the five-table query each time it is sent, which took most of its 0.6 ms on every page:
+# prepared once per connection, a page runs the saved plan (0.17 ms). A prepared statement outlives a rolled
+# back transaction and lasts as long as its connection. (A pooler that hands one client several server
+# connections in turn, such as PgBouncer in transaction mode, would need its prepared-statement support.)
+_PREPARED = "clinic_user_access"
+_PREPARED_ON = "_clinic_user_access_prepared_on"
+
+
+AccessRow = tuple[str | None, str | None, str | None]  # group, app label, permission codename
+
+
+def _access_rows(user_pk: int) -> list[AccessRow]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            # The user's groups, each with its permissions (none for a group without any)...
-            f"SELECT g.name, ct.app_label, p.codename FROM {membership} m"
-            f" JOIN {group_table} g ON g.id = m.group_id"
-            f" LEFT JOIN {group_permissions} gp ON gp.group_id = g.id"
-            f" LEFT JOIN {permission_table} p ON p.id = gp.permission_id"
-            f" LEFT JOIN {content_type_table} ct ON ct.id = p.content_type_id"
-            " WHERE m.user_id = %s"
-            # ...and the permissions given to the user directly.
-            " UNION ALL SELECT NULL, ct.app_label, p.codename"
-            f" FROM {user_permissions} up JOIN {permission_table} p ON p.id = up.permission_id"
-            f" JOIN {content_type_table} ct ON ct.id = p.content_type_id WHERE up.user_id = %s"
-            # ...and one marked row if the user has a confirmed authenticator app.
-            " UNION ALL SELECT NULL, %s, NULL WHERE EXISTS"
-            f" (SELECT 1 FROM {device_table} d WHERE d.user_id = %s AND d.confirmed)",
-            [user.pk, user.pk, _DEVICE_ROW, user.pk],
-        )
-        rows = cursor.fetchall()
+        if connection.vendor != "postgresql":
+            cursor.execute(_access_sql("%s", "%s"), [user_pk, user_pk, _DEVICE_ROW, user_pk])
+            rows: list[AccessRow] = cursor.fetchall()
+            return rows
+        execute = f"EXECUTE {_PREPARED}(%s, %s)"
+        raw = connection.connection
+        if getattr(connection, _PREPARED_ON, None) is not raw:
+            # Sent with its first use as one statement, so a page that prepares it runs no extra query. Nothing
+            # else here prepares statements: DEALLOCATE ALL clears one left on a connection taken over unmarked.
+            prepare = f"DEALLOCATE ALL; PREPARE {_PREPARED}(bigint, text) AS {_access_sql('$1', '$2')}; "
+            cursor.execute(prepare + execute, [user_pk, _DEVICE_ROW])
+            setattr(connection, _PREPARED_ON, raw)
+        else:
+            cursor.execute(execute, [user_pk, _DEVICE_ROW])
+        prepared_rows: list[AccessRow] = cursor.fetchall()
+        return prepared_rows
+
+
+def _read(user: User) -> None:
+    rows = _access_rows(user.pk)
     roles: dict[str, None] = {}
     from_groups: set[str] = set()
     own: set[str] = set()

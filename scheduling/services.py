@@ -57,7 +57,9 @@ def conflicts(patient: Patient, slot: Slot, *, exclude: int | None = None) -> li
     clash = Q(physician=slot.physician) | Q(patient=patient)
     if slot.room is not None:
         clash |= Q(room=slot.room)
-    found = Appointment.objects.holding_slot().overlapping(slot.starts_at, slot.ends_at).filter(clash).with_details()
+    # Nearly every check finds nothing: the details of a clash are read after it, not joined into the search.
+    found = Appointment.objects.holding_slot().overlapping(slot.starts_at, slot.ends_at).filter(clash)
+    found = found.with_shared_details()
     if exclude is not None:
         found = found.exclude(pk=exclude)
     sentences = []

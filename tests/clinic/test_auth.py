@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.db import connection, transaction
 
 from clinic.roles import Role, user_roles
 
@@ -44,3 +45,19 @@ def test_an_inactive_user_has_no_permissions_and_a_superuser_has_all(make_user):
     assert not fresh(gone).has_perm("procedures.add_procedure")
     root = make_user("root", None, is_superuser=True)
     assert fresh(root).has_perm("procedures.void_procedure")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_permission_read_survives_a_new_connection_and_a_rolled_back_transaction(make_user):
+    """PostgreSQL keeps the read as a statement prepared on each connection: a new connection prepares it again,
+    and a rollback does not take it away."""
+    user = make_user("pat", Role.PHYSICIAN)
+    assert fresh(user).has_perm("procedures.add_procedure")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert fresh(user).has_perm("procedures.add_procedure")
+        raise RuntimeError("rolled back")
+    assert fresh(user).has_perm("procedures.add_procedure")
+    connection.close()
+    assert fresh(user).has_perm("procedures.add_procedure")
+    user.groups.remove(Group.objects.get(name=Role.PHYSICIAN.value))
+    assert not fresh(user).has_perm("procedures.add_procedure")
