@@ -93,7 +93,12 @@ class ProcedureType(models.Model):
 
     def usual(self, *, intent: str, approach: str) -> tuple[str, str]:
         """The intent and approach a record means when "Usual for the procedure" (blank) was chosen."""
-        return intent or self.default_intent, approach or self.approach
+        return self.usual_of(intent=intent, approach=approach, default_intent=self.default_intent, by=self.approach)
+
+    @staticmethod
+    def usual_of(*, intent: str, approach: str, default_intent: str, by: str) -> tuple[str, str]:
+        """`usual` from the type's own columns, for rows read as plain values (`by`: the type's approach)."""
+        return intent or default_intent, approach or by
 
 
 class Drug(models.Model):
