@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from patients import models
-from patients.models import COUNT_LIMIT, SORT_LIMIT, Patient
+from patients.models import COUNT_LIMIT, SORT_LIMIT, Patient, Payer
 from tests import factories
 from tests.work import instances_built
 
@@ -165,13 +165,15 @@ def test_on_postgresql_a_search_term_is_answered_from_the_trigram_index(jose):
 def test_a_search_with_few_matches_reads_its_page_and_count_in_one_query_and_one_with_many_walks_the_name_order(
     monkeypatch, django_assert_num_queries
 ):
-    """Few: the page's ids and the count in one query, then the page's patients by id. Many: the walk by name."""
+    """Few: the page's patients, their payers and the count in one query. Many: the walk by name."""
+    payer = Payer.objects.create(name="Acme Health", key="acme")
     for n in range(3):
-        factories.patient(first_name=f"Pat{n}", last_name="Zed")
-    with django_assert_num_queries(2) as few_queries:
+        factories.patient(first_name=f"Pat{n}", last_name="Zed", payer=payer if n == 0 else None)
+    with django_assert_num_queries(1) as few_queries:
         few = Patient.objects.find("zed", size=2)
+        assert [(p.first_name, p.payer) for p in few.patients] == [("Pat0", payer), ("Pat1", None)]
+        assert few.patients[0].date_of_birth.year > 1900  # a date, as the ORM converts it on every database
     assert (few.matches, few.limit, few.capped) == (3, SORT_LIMIT, False)
-    assert [p.first_name for p in few.patients] == ["Pat0", "Pat1"]
     assert "COUNT(*) OVER ()" in few_queries.captured_queries[0]["sql"]
     monkeypatch.setattr(models, "SORT_LIMIT", 2)
     many = Patient.objects.find("zed", size=25)
