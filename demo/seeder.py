@@ -3,7 +3,8 @@
 Three phases, all in one transaction: the staff, rooms, hours and time off through the ORM; the patients;
 then each patient's history, planned and booked into the schedule visit by visit (demo.history) and written
 as rows (demo.rows). On PostgreSQL the rows go in with COPY, with the big tables' secondary indexes and
-constraints set aside and rebuilt at the end, which checks every row against them.
+constraints set aside and rebuilt at the end, which checks every row against them (exclusion constraints
+stay and check each row as it goes in: demo.bulk).
 """
 
 import datetime
