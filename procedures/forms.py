@@ -309,6 +309,12 @@ def _problems(form: forms.BaseForm, names: Collection[str], row: str) -> list[En
     return found
 
 
+def _rows_posted(data: Any, prefix: str) -> int:
+    """How many rows named `prefix`-0, `prefix`-1, … the posted data holds: its highest row number, plus one."""
+    numbers = [int(found[1]) for key in data or () if (found := re.match(rf"{prefix}-(\d{{1,4}})-", key))]
+    return max(numbers, default=-1) + 1
+
+
 class ProcedureEntry:
     """The whole entry screen: record, sites and medications, read and checked as one."""
 
@@ -332,15 +338,22 @@ class ProcedureEntry:
         site_initial, med_initial = self._initial_parts(instance)
         site_initial = site_initial or initial_sites or []
         drugs = Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST)
+        site_rows = max(SITE_ROWS, len(site_initial) + 1)
+        medication_rows = max(MEDICATION_ROWS, len(med_initial) + 1)
+        if checking:
+            # The check renders no rows and a row not posted is empty: build only the rows posted, of those the
+            # saved entry reads (the check runs on every keystroke, and each row's form deep-copies its fields).
+            site_rows = min(site_rows, _rows_posted(data, "site"))
+            medication_rows = min(medication_rows, _rows_posted(data, "med"))
         self.site_forms = [
             SiteForm(data, prefix=f"site-{i}", initial=site_initial[i] if i < len(site_initial) else None)
-            for i in range(max(SITE_ROWS, len(site_initial) + 1))
+            for i in range(site_rows)
         ]
         self.medication_forms = [
             MedicationForm(
                 data, prefix=f"med-{i}", drugs=drugs, initial=med_initial[i] if i < len(med_initial) else None
             )
-            for i in range(max(MEDICATION_ROWS, len(med_initial) + 1))
+            for i in range(medication_rows)
         ]
         self.site_error = ""
 

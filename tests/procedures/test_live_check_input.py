@@ -132,3 +132,23 @@ def test_a_steroid_configured_as_another_class_is_warned_as_uncounted(client, ph
 def test_a_correctly_configured_steroid_is_not_warned_as_uncounted(client, physician, patient):
     response = check(client, physician, patient)
     assert "is not configured as a corticosteroid" not in response.content.decode()
+
+
+def test_the_check_counts_every_row_the_saved_entry_would_read_and_no_other(client, physician, patient):
+    """The check builds only the rows posted: a dose in the last row, after empty ones, still counts, and a row
+    past those the entry screen has is ignored by the check as by the save."""
+    dexamethasone = drug("Dexamethasone sodium phosphate")
+    first_row = check(client, physician, patient)
+    last_row = check(
+        client,
+        physician,
+        patient,
+        **{"med-0-drug": "", "med-0-dose_mg": "", "med-2-drug": dexamethasone.pk, "med-2-dose_mg": "10"},
+    )
+    beyond = check(client, physician, patient, **{"med-2-drug": dexamethasone.pk, "med-2-dose_mg": "10"})
+    # Rows past the screen's three are not part of the entry.
+    past = check(client, physician, patient, **{"med-3-drug": dexamethasone.pk, "med-3-dose_mg": "10"})
+    assert steroid_total(first_row) == dexamethasone.mpe(Decimal(10))
+    assert steroid_total(last_row) == dexamethasone.mpe(Decimal(10))
+    assert steroid_total(beyond) == 2 * dexamethasone.mpe(Decimal(10))
+    assert steroid_total(past) == steroid_total(first_row)
