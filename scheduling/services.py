@@ -57,13 +57,15 @@ def conflicts(patient: Patient, slot: Slot, *, exclude: int | None = None) -> li
     clash = Q(physician=slot.physician) | Q(patient=patient)
     if slot.room is not None:
         clash |= Q(room=slot.room)
-    # Nearly every check finds nothing: the details of a clash are read after it, not joined into the search.
     found = Appointment.objects.holding_slot().overlapping(slot.starts_at, slot.ends_at).filter(clash)
-    found = found.with_shared_details()
     if exclude is not None:
         found = found.exclude(pk=exclude)
+    # Nearly every check finds nothing: it asks for ids alone, and reads a clash's details once there is one.
+    clashing = list(found.values_list("pk", flat=True))
+    if not clashing:
+        return []
     sentences = []
-    for other in found:
+    for other in Appointment.objects.filter(pk__in=clashing).with_shared_details().order_by("starts_at", "pk"):
         who = [
             what
             for what, same in (
@@ -214,12 +216,14 @@ def _save(appointment: Appointment, slot: Slot) -> None:
     if problems:
         raise ValidationError(problems)
     try:
-        with transaction.atomic():
+        # No savepoint (two round trips on every booking): a refused row fails the caller's whole transaction,
+        # which then rolls back, so nothing can be read in it to name the clash.
+        with transaction.atomic(savepoint=False):
             appointment.save()
     except IntegrityError as error:
-        # The exclusion constraint caught an overlap written around these locks.
-        problems = conflicts(appointment.patient, slot, exclude=appointment.pk)
-        raise ValidationError(problems or ["That slot was just taken. Choose another time."]) from error
+        # The exclusion constraint caught an overlap written around these locks, or the form's token was just
+        # used by a second post of the same form (`create_once` then answers with the first booking).
+        raise ValidationError("That slot was just taken. Choose another time.") from error
 
 
 def appointment_book(
