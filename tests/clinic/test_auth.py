@@ -53,9 +53,9 @@ def test_the_permission_read_survives_a_new_connection_and_a_rolled_back_transac
     and a rollback does not take it away."""
     user = make_user("pat", Role.PHYSICIAN)
     assert fresh(user).has_perm("procedures.add_procedure")
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with transaction.atomic():
         assert fresh(user).has_perm("procedures.add_procedure")
-        raise RuntimeError("rolled back")
+        transaction.set_rollback(True)
     assert fresh(user).has_perm("procedures.add_procedure")
     connection.close()
     assert fresh(user).has_perm("procedures.add_procedure")
