@@ -268,7 +268,7 @@ def histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, lis
         doses[procedure_id].append(exposure.Dose(drug, mg, factor or Decimal(0)))
     found: dict[int, list[exposure.Injection]] = defaultdict(list)
     # The type's columns come joined: reading the whole catalog as models cost a query and a millisecond.
-    for pk, patient_id, performed_at, family, intent, approach, default_intent, by in records.order_by().values_list(
+    rows = records.order_by().values_list(
         "pk",
         "patient_id",
         "performed_at",
@@ -277,9 +277,10 @@ def histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, lis
         "approach",
         "procedure_type__default_intent",
         "procedure_type__approach",
-    ):
+    )
+    for pk, patient_id, performed_at, family, intent, approach, default_intent, default_approach in rows:
         intent, approach = ProcedureType.usual_of(
-            intent=intent, approach=approach, default_intent=default_intent, by=by
+            intent=intent, approach=approach, default_intent=default_intent, default_approach=default_approach
         )
         found[patient_id].append(
             injections.build(

@@ -93,12 +93,14 @@ class ProcedureType(models.Model):
 
     def usual(self, *, intent: str, approach: str) -> tuple[str, str]:
         """The intent and approach a record means when "Usual for the procedure" (blank) was chosen."""
-        return self.usual_of(intent=intent, approach=approach, default_intent=self.default_intent, by=self.approach)
+        return self.usual_of(
+            intent=intent, approach=approach, default_intent=self.default_intent, default_approach=self.approach
+        )
 
     @staticmethod
-    def usual_of(*, intent: str, approach: str, default_intent: str, by: str) -> tuple[str, str]:
-        """`usual` from the type's own columns, for rows read as plain values (`by`: the type's approach)."""
-        return intent or default_intent, approach or by
+    def usual_of(*, intent: str, approach: str, default_intent: str, default_approach: str) -> tuple[str, str]:
+        """`usual` from the type's own columns (its `default_intent` and `approach`), for rows read as values."""
+        return intent or default_intent, approach or default_approach
 
 
 class Drug(models.Model):
