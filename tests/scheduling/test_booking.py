@@ -112,6 +112,16 @@ def test_a_day_off_warns(client, frontdesk, clinic, patient):
     assert any("is off" in w and "Conference" in w for w in response.context["form"].hours_warnings)
 
 
+def test_a_day_off_outside_hours_gives_both_warnings_and_lists_the_hours(client, frontdesk, clinic, patient):
+    TimeOff.objects.create(physician=clinic, starts_on=DAY, ends_on=DAY + datetime.timedelta(days=2), reason="")
+    client.force_login(frontdesk)
+    warnings = client.post(reverse("scheduling:new"), booking(patient, clinic, "18:30")).context["form"].hours_warnings
+    off, outside = warnings
+    assert off == f"Paul is off {DAY}–{DAY + datetime.timedelta(days=2)}."
+    assert outside.startswith("Outside Paul's working hours on")
+    assert "08:00–17:00" in outside
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
