@@ -4,6 +4,7 @@ import datetime
 import io
 import os
 import shutil
+import zoneinfo
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,15 +36,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _travel_to_pinpoint_today(config: pytest.Config) -> None:
-    """PINPOINT_TODAY=2026-03-08 runs the session on that clinic day, so date bugs show on any day.
+    """The whole session runs on a clinic day at 10:30 clinic time, the clock ticking on from there.
 
-    The clock starts at 10:30 clinic time and keeps ticking; tests that freeze time themselves nest
-    inside this travel and return to it afterwards (`make test-dates`).
+    The day is today's (as the clinic's calendar reads it) unless PINPOINT_TODAY=2026-03-08 names another, so
+    date bugs show on any day (`make test-dates`). The time of day is pinned always: a test that logs a procedure
+    "today at 10:00" must not meet a future time when the suite runs at seven in the morning. Tests that freeze
+    time themselves nest inside this travel and return to it afterwards.
     """
-    today = os.environ.get("PINPOINT_TODAY")
-    if not today:
-        return
-    traveller = on_clinic_day(datetime.date.fromisoformat(today))
+    named = os.environ.get("PINPOINT_TODAY")
+    today = (
+        datetime.date.fromisoformat(named)
+        if named
+        else datetime.datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+    )
+    traveller = on_clinic_day(today)
     traveller.start()
     config.add_cleanup(traveller.stop)
 
