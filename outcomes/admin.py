@@ -11,11 +11,11 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from clinic.admin_kit import ConstraintsAtFieldsForm, UndeletableAdmin
 from clinic.history_admin import RecordAdmin
 from clinic.paging import LargeTableAdmin
 from outcomes.models import FollowUp, FollowUpInterval, OutcomeRule
 from patients.admin import PatientSearchAdmin
-from procedures.admin import ConstraintsAtFieldsForm, UndeletableAdmin
 
 
 class OutcomeRuleForm(ConstraintsAtFieldsForm[OutcomeRule]):

@@ -5,23 +5,21 @@ Nothing is deleted from the admin: a rule is retired by its effective dates, a s
 `active`. Procedure records are shown read-only, for audit.
 """
 
-import copy
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
-from clinic.history_admin import HistoryAdmin, RecordAdmin
+from clinic.admin_kit import ConstraintsAtFieldsForm, UndeletableAdmin
+from clinic.history_admin import RecordAdmin
 from clinic.paging import LargeTableAdmin
 from patients.admin import PatientSearchAdmin
 from procedures import standing
@@ -36,36 +34,6 @@ from procedures.models import (
     ProcedureType,
     RuleSet,
 )
-
-M = TypeVar("M", bound=models.Model)
-
-
-class ConstraintsAtFieldsForm(forms.ModelForm[M]):
-    """Reports a failed check constraint at the field it is about.
-
-    Django checks constraints before saving but reports them above the form, and with a generic
-    "Constraint … is violated" unless the constraint names its own message. The conditions stay in the
-    model's Meta; this only says where each failure belongs and, where the model has none, what to say.
-    """
-
-    # constraint name -> (field, message or None for the constraint's own)
-    constraint_fields: dict[str, tuple[str, str | None]] = {}
-
-    def clean(self) -> dict[str, Any] | None:
-        cleaned_data = super().clean()
-        model = type(self.instance)
-        candidate = construct_instance(self, copy.copy(self.instance))
-        for constraint in model._meta.constraints:
-            if constraint.name not in self.constraint_fields:
-                continue
-            field, message = self.constraint_fields[constraint.name]
-            try:
-                # Fields that already failed are excluded, so a constraint on them stays quiet.
-                # django-stubs does not know Constraint.validate (Django 4.1+).
-                constraint.validate(model, candidate, exclude=set(self.errors))  # type: ignore[attr-defined]
-            except ValidationError as error:
-                self.add_error(field, message or error.messages)
-        return cleaned_data
 
 
 class CodesField(forms.MultipleChoiceField):
@@ -116,13 +84,6 @@ class DrugForm(ConstraintsAtFieldsForm[Drug]):
         "drug_mpe_factor_for_steroids_only": ("mpe_factor", None),
         "drug_max_dose_positive": ("max_dose_mg", None),
     }
-
-
-class UndeletableAdmin(HistoryAdmin):
-    """Clinical configuration and records are never deleted, so no admin here offers it."""
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ProcedureType)

@@ -13,11 +13,11 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from clinic.admin_kit import ConstraintsAtFieldsForm, UndeletableAdmin
 from clinic.history_admin import RecordAdmin
 from clinic.paging import LargeTableAdmin
 from clinic.roles import Role, staff_with
 from patients.admin import PatientSearchAdmin
-from procedures.admin import ConstraintsAtFieldsForm, UndeletableAdmin
 from procedures.forms import PhysicianChoiceField
 from scheduling.models import Appointment, Room, TimeOff, WaitlistEntry, WorkingHours
 
