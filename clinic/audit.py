@@ -19,6 +19,8 @@ from django.db.models import ForeignKey, Model, QuerySet
 from django.utils import timezone
 from simple_history.models import ModelChange
 
+from clinic.staff import staff_name
+
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
@@ -46,7 +48,7 @@ class HistoryEntry:
 
 
 def who(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user else "system"
+    return staff_name(user) if user else "system"
 
 
 def plain(value: Any) -> str:

@@ -10,9 +10,8 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from clinic.roles import Role, staff_with
+from clinic.staff import PhysicianChoiceField, staff_name
 from procedures.exposure import Region, month_shift
-from procedures.forms import PhysicianChoiceField
 from procedures.models import Family
 
 # Dates outside this span are typing slips; refusing them also keeps date arithmetic from overflowing.
@@ -65,7 +64,7 @@ class Criteria:
     def describe(self) -> str:
         parts = [f"{_day(self.date_from)} – {_day(self.date_to)}"]
         if self.physician is not None:
-            parts.append(self.physician.get_full_name() or self.physician.username)
+            parts.append(staff_name(self.physician))
         if self.family:
             parts.append(str(Family(self.family).label))
         if self.region:
@@ -85,8 +84,9 @@ def _date_field(label: str) -> forms.DateField:
 class DashboardFilter(forms.Form):
     date_from = _date_field("Procedure date from")
     date_to = _date_field("Procedure date to")
+    # Everyone who is or was a physician: a past colleague's procedures still count.
     physician = PhysicianChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="All physicians", label="Physician"
+        include_inactive=True, required=False, empty_label="All physicians", label="Physician"
     )
     family = forms.ChoiceField(choices=[("", "All families"), *Family.choices], required=False, label="Family")
     region = forms.ChoiceField(choices=[("", "All regions"), *REGION_CHOICES], required=False, label="Spinal region")
@@ -98,10 +98,6 @@ class DashboardFilter(forms.Form):
         values = {"date_from": self.defaults[0].isoformat(), "date_to": self.defaults[1].isoformat()}
         values |= {name: value for name, value in (data or {}).items() if name in self.base_fields and value}
         super().__init__(values)
-        # Everyone who is or was a physician: a past colleague's procedures still count.
-        self.fields["physician"].queryset = staff_with(  # type: ignore[attr-defined]
-            Role.PHYSICIAN, include_inactive=True
-        )
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean() or {}

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
-from clinic.roles import Role, has_role, staff_with
+from clinic.roles import Role, has_role
+from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
 from procedures import exposure, limits, spine
 from procedures.models import Approach, Complication, Drug, Intent, Procedure, ProcedureType, Side
@@ -38,13 +39,8 @@ class FixedChoiceField(forms.ChoiceField):
         return result
 
 
-class PhysicianChoiceField(forms.ModelChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
-
-
 class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
-    performed_by = PhysicianChoiceField(queryset=User.objects.none(), label="Performing physician")
+    performed_by = PhysicianChoiceField(label="Performing physician")
     intent = forms.ChoiceField(
         choices=[("", "Usual for the procedure"), *Intent.choices], required=False, label="Intent"
     )
@@ -104,7 +100,6 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
         for field in self.fields.values():
             if validators.typed_text(field):
                 field.validators.append(validators.validate_plain_text)
-        self.fields["performed_by"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
         self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
             drug_class=Drug.DrugClass.CONTRAST, active=True

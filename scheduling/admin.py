@@ -16,9 +16,8 @@ from django.http import HttpRequest
 from clinic.admin_kit import ConstraintsAtFieldsForm, UndeletableAdmin
 from clinic.history_admin import RecordAdmin
 from clinic.paging import LargeTableAdmin
-from clinic.roles import Role, staff_with
+from clinic.staff import PhysicianChoiceField, physicians, staff_name
 from patients.admin import PatientSearchAdmin
-from procedures.forms import PhysicianChoiceField
 from scheduling.models import Appointment, Room, TimeOff, WaitlistEntry, WorkingHours
 
 
@@ -35,7 +34,7 @@ def physician(obj: WorkingHours | TimeOff | Appointment | WaitlistEntry) -> str:
     """By name: the usernames (drchen) mean little to whoever reads the list."""
     if obj.physician is None:
         return "any"
-    return obj.physician.get_full_name() or obj.physician.username
+    return staff_name(obj.physician)
 
 
 class PhysicianFieldAdmin(UndeletableAdmin):
@@ -46,7 +45,7 @@ class PhysicianFieldAdmin(UndeletableAdmin):
     ) -> ModelChoiceField[Any] | None:
         if db_field.name == "physician":
             # Inactive physicians stay listed so a past block of theirs still saves unchanged.
-            kwargs["queryset"] = staff_with(Role.PHYSICIAN, include_inactive=True)
+            kwargs["queryset"] = physicians(include_inactive=True)
             kwargs["form_class"] = PhysicianChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[no-any-return]
 
@@ -58,10 +57,7 @@ class PhysicianFilter(admin.SimpleListFilter):
     parameter_name = "physician"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [
-            (str(user.pk), user.get_full_name() or user.username)
-            for user in staff_with(Role.PHYSICIAN, include_inactive=True)
-        ]
+        return [(str(user.pk), staff_name(user)) for user in physicians(include_inactive=True)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()

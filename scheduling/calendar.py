@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.links import url_for_each
+from clinic.staff import staff_name
 from scheduling.models import (
     FREEING_STATUSES,
     Appointment,
@@ -86,7 +87,7 @@ def exists(day: datetime.date, minute: int) -> bool:
 
 
 def doctor(user: User) -> str:
-    return f"Dr {user.last_name or user.get_full_name() or user.username}"
+    return f"Dr {user.last_name or staff_name(user)}"
 
 
 def hours_text(hours: Iterable[WorkingHours], day: datetime.date) -> str:
@@ -152,7 +153,7 @@ class GridVisit:
 
     @property
     def physician_name(self) -> str:
-        return self.physician.get_full_name() or self.physician.username
+        return staff_name(self.physician)
 
 
 # What `grid_visits` reads of each visit: the day grid's one query.
@@ -378,7 +379,7 @@ def physician_grid(
         grid.add(
             param="physician",
             pk=physician.pk,
-            title=physician.get_full_name() or physician.username,
+            title=staff_name(physician),
             who=f"with {doctor(physician)}",
             note=off_text(leave) if leave else hours_text(own, day),
             visits=by_physician[physician.pk],

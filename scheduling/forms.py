@@ -5,11 +5,10 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
-from clinic.roles import Role, staff_with
+from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
 from procedures.models import ProcedureType, Side
 from scheduling import services
@@ -19,19 +18,10 @@ from scheduling.models import DEFAULT_MINUTES, MAX_VISIT_MINUTES, Appointment, R
 LIMIT_FIELDS = ("physician", "room", "starts_at", "minutes", "procedure_type", "planned_levels", "planned_side")
 
 
-class PhysicianField(forms.ModelChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
-
-
-def physicians() -> Any:
-    return staff_with(Role.PHYSICIAN)
-
-
 class SlotForm(forms.Form):
     """Who, where and when; shared by booking and moving."""
 
-    physician = PhysicianField(queryset=User.objects.none(), label="Physician")
+    physician = PhysicianChoiceField(label="Physician")
     room = forms.ModelChoiceField(
         queryset=Room.objects.filter(active=True), required=False, label="Room", empty_label="No room"
     )
@@ -58,7 +48,6 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["physician"].queryset = physicians()  # type: ignore[attr-defined]
         self.hours_warnings: list[str] = []
 
     def slot(self, visit_type: str) -> services.Slot:

@@ -4,13 +4,11 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from clinic import validators
 from clinic.concurrency import OnceToken
-from clinic.roles import Role, staff_with
-from procedures.forms import PhysicianChoiceField
+from clinic.staff import PhysicianChoiceField
 from scheduling.models import VisitType, WaitlistEntry
 
 DEFAULT_CLOSE_REASON = "No longer needed"
@@ -20,7 +18,6 @@ class WaitlistForm(forms.ModelForm[WaitlistEntry], OnceToken):
     """What the patient is waiting for; the patient comes from the page, the rest from the service."""
 
     physician = PhysicianChoiceField(
-        queryset=User.objects.none(),
         required=False,
         empty_label="Any physician",
         label="Physician",
@@ -38,7 +35,6 @@ class WaitlistForm(forms.ModelForm[WaitlistEntry], OnceToken):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["physician"].queryset = staff_with(Role.PHYSICIAN)  # type: ignore[attr-defined]
         self.fields["visit_type"].choices = VisitType.choices  # type: ignore[attr-defined]
         self.fields["visit_type"].initial = VisitType.FOLLOW_UP
         self.fields["earliest_on"].initial = timezone.localdate

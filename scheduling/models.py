@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.concurrency import form_token_field, form_token_unique, version_field
+from clinic.staff import staff_name
 from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType, Side
@@ -281,7 +282,7 @@ class Appointment(models.Model):
 
     @property
     def physician_name(self) -> str:
-        return self.physician.get_full_name() or self.physician.username
+        return staff_name(self.physician)
 
     @property
     def minutes(self) -> int:

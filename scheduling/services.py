@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic import validators
 from clinic.concurrency import create_once, take_version
+from clinic.staff import staff_name
 from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType
@@ -110,7 +111,7 @@ def _day_blocks(physician: User, day: datetime.date) -> list[_Block]:
 def hours_warnings(slot: Slot) -> list[str]:
     """Outside working hours or on time off: a warning for the front desk, never a block."""
     start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-    name = slot.physician.get_full_name() or slot.physician.username
+    name = staff_name(slot.physician)
     blocks = _day_blocks(slot.physician, start.date())
     off = sorted((b for b in blocks if b.off), key=lambda b: b.off_from or datetime.date.min)
     hours = sorted((b for b in blocks if not b.off), key=lambda b: b.starts or datetime.time.min)

@@ -19,7 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from clinic.roles import Role, permission_required, staff_with
+from clinic.roles import permission_required
+from clinic.staff import physicians
 from patients.models import Patient
 from scheduling import calendar
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
@@ -32,7 +33,7 @@ AGENDA_PAGE = 100
 
 
 def _physicians() -> list[User]:
-    return list(staff_with(Role.PHYSICIAN))
+    return list(physicians())
 
 
 def _rooms() -> list[Room]:
