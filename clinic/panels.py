@@ -1,4 +1,5 @@
-"""Sections that higher apps add to the patient chart, and the HTML kept of the heavier ones.
+"""Sections that higher apps add to the patient chart and to the home page, and the HTML kept of the chart's
+heavier ones.
 
 The chart belongs to `patients`, which must not import the apps built on it. Each of those apps
 registers its panel here from its AppConfig.ready(); the chart renders the panels the viewer's role
@@ -11,6 +12,9 @@ names and rules it shows (`clinic.reference`); today's date; and the viewer's pe
 buttons. A chart opened again with none of these changed is served the kept HTML without reading the records.
 A panel that also changes with the time of day (a visit passing from upcoming to past) says until when its HTML
 holds (`good_until`).
+
+The home page is built the same way: `clinic` owns the page and its greeting, each app registers the buttons and
+cards of its own work (`HomePanel`), and the page shows those the viewer's role may see, in their order.
 """
 
 import datetime
@@ -88,3 +92,43 @@ def _html(panel: ChartPanel, request: HttpRequest, patient: Any, key: str | None
         until = panel.good_until(context) if panel.good_until else None
         cache.set(name, (html, until), KEEP_SECONDS)
     return RenderedPanel(panel.template, mark_safe(html), context)  # render_to_string escaped what it rendered
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A part of the home page: a button in the top row (`button`), or a card below it.
+
+    The template is included in the page, so it sees the page's context (`user`, `perms`) as well as its own
+    (`panel`, from `context`, or an empty dict without one). A context function runs a fixed number of queries.
+    """
+
+    template: str
+    permission: str
+    context: Callable[[HttpRequest], dict[str, Any]] | None = None
+    order: int = 0
+    button: bool = False
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    template: str
+    context: dict[str, Any]
+
+
+_home_panels: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    if panel not in _home_panels:
+        _home_panels.append(panel)
+        _home_panels.sort(key=lambda p: p.order)
+
+
+def home_panels(request: HttpRequest) -> tuple[list[ShownPanel], list[ShownPanel]]:
+    """The buttons, then the cards, that the viewer may see; each context is read only for a panel shown."""
+    shown = [
+        (panel.button, ShownPanel(panel.template, panel.context(request) if panel.context else {}))
+        for panel in _home_panels
+        if request.user.has_perm(panel.permission)
+    ]
+    return [p for button, p in shown if button], [p for button, p in shown if not button]

@@ -7,8 +7,9 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.audit import register_history_source
-        from clinic.panels import ChartPanel, register_chart_panel
+        from clinic.panels import ChartPanel, HomePanel, register_chart_panel, register_home_panel
         from outcomes import audit as outcomes_audit
+        from outcomes.home import calls_due_context
         from outcomes.monthly import procedure_changed
         from outcomes.panels import chart_panel_context
         from outcomes.responses import advise
@@ -28,5 +29,14 @@ class OutcomesConfig(AppConfig):
                 context=chart_panel_context,
                 kept=True,
                 order=20,
+            )
+        )
+        register_home_panel(
+            HomePanel(
+                template="outcomes/_home_button.html",
+                permission="outcomes.change_followup",
+                context=calls_due_context,
+                order=20,
+                button=True,
             )
         )

@@ -7,7 +7,7 @@ class ProceduresConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.audit import register_history_source
-        from clinic.panels import ChartPanel, register_chart_panel
+        from clinic.panels import ChartPanel, HomePanel, register_chart_panel, register_home_panel
         from patients.extensions import register_after_update
         from procedures import audit as procedures_audit
         from procedures.standing import refresh_after_patient_update
@@ -24,4 +24,7 @@ class ProceduresConfig(AppConfig):
                 kept=True,
                 order=10,
             )
+        )
+        register_home_panel(
+            HomePanel(template="procedures/_home_flags.html", permission="procedures.view_procedure", order=20)
         )
