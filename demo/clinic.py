@@ -17,9 +17,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 
-from clinic.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 from clinic.roles import Role
 from demo import moments
+from demo.logins import DEMO_PASSWORD, DEMO_USERS
 from demo.people import PAYERS
 from patients.models import Payer
 from scheduling.models import Room, TimeOff, WorkingHours

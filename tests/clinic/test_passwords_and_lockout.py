@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from clinic.management.commands.seed_demo import DEMO_PASSWORD
+from demo.logins import DEMO_PASSWORD
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

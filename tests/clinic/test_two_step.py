@@ -22,9 +22,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.management.commands.seed_demo import DEMO_PASSWORD
 from clinic.mfa.policy import required_roles
 from clinic.roles import Role
+from demo.logins import DEMO_PASSWORD
 from tests.conftest import PASSWORD, PRODUCTION_MFA_ROLES, seed_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_step_enforced")]

@@ -12,23 +12,11 @@ from django.utils import timezone
 from clinic.mfa.policy import is_required
 from clinic.mfa.services import authenticator_preset
 from clinic.roles import Role, sync_roles
+from demo.logins import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS
 from outcomes.demo import seed_follow_ups
 from patients.demo import seed_patients
 from procedures.demo import seed_procedures
 from scheduling.demo import seed_schedule
-
-DEMO_PASSWORD = "pinpoint-demo"
-DEMO_USERS = [
-    ("frontdesk", "Fiona", "Desk", Role.FRONT_DESK),
-    ("nurse", "Nora", "Reyes", Role.NURSE),
-    ("physician", "Paul", "Ibarra", Role.PHYSICIAN),
-    ("drchen", "Hannah", "Chen", Role.PHYSICIAN),
-    ("drokafor", "Emeka", "Okafor", Role.PHYSICIAN),
-    ("admin", "Ada", "Minter", Role.ADMINISTRATOR),
-]
-# The demo logins whose role needs two-step login share this published authenticator key, so anyone trying the
-# demo can add it to an authenticator app (or `oathtool --totp -b KEY`). Like the demo password, it is public.
-DEMO_AUTHENTICATOR_KEY = b"pinpoint-demo-secret"
 
 
 class Command(BaseCommand):
