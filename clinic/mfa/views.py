@@ -20,7 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -31,6 +31,7 @@ from clinic.auth import has_authenticator
 from clinic.mfa import services
 from clinic.mfa.forms import CodeForm, EnrolForm
 from clinic.mfa.policy import Step, is_required, owed_step
+from clinic.redirects import next_url
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 CODES_SESSION_KEY = "mfa_new_recovery_codes"
@@ -49,10 +50,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("home")
+    # The page the login was on its way to (TwoStepMiddleware passes it along), else the home page.
+    return next_url(request, reverse("home"))
 
 
 def _refused(request: HttpRequest, form: CodeForm, refusal: services.CodeRefused) -> HttpResponse | None:
