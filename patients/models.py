@@ -6,12 +6,13 @@ from typing import Self
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.concurrency import form_token_field, form_token_unique, version_field
-from clinic.validators import EARLIEST_BIRTH_DATE
+from clinic.validators import EARLIEST_BIRTH_DATE, record_id
 from patients.search import MAX_QUERY, digits, fold, search_terms, trigram_searchable
 
 # How patients are listed (the model's ordering); the name index serves the first two.
@@ -81,6 +82,15 @@ class PatientQuerySet(models.QuerySet["Patient"]):
             else:
                 result = result.filter(search_key__contains=term)
         return result
+
+    def named(self, value: object) -> "Patient | None":
+        """The patient whose id a link or a form gives; None for a missing, malformed or unknown id."""
+        patient_id = record_id(value)
+        return None if patient_id is None else self.filter(pk=patient_id).first()
+
+    def from_request(self, request: HttpRequest) -> "Patient | None":
+        """The patient a page is opened or posted for: `patient` in the query, else in the form."""
+        return self.named(request.GET.get("patient") or request.POST.get("patient"))
 
     def count_up_to(self, limit: int) -> int:
         """The rows, counted no further than `limit` + 1 (in no order: any of them will do)."""

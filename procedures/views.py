@@ -38,14 +38,6 @@ def _get_procedure(request: HttpRequest, pk: int, permission: str = "procedures.
     return get_object_or_404(Procedure.objects.with_details().select_related("patient__payer"), pk=pk)
 
 
-def _patient_from(request: HttpRequest) -> Patient | None:
-    """The patient named in the query or form; None for a missing or malformed id."""
-    patient_id = record_id(request.GET.get("patient") or request.POST.get("patient"))
-    if patient_id is None:
-        return None
-    return Patient.objects.select_related("payer").filter(pk=patient_id).first()
-
-
 def _entry_page(request: HttpRequest, entry: ProcedureEntry, **context: Any) -> HttpResponse:
     check, advice = _check(entry) if entry.form.is_bound else (None, [])
     context |= {"entry": entry, "patient": entry.patient, "check": check, "advice": advice}
@@ -68,7 +60,7 @@ def _check(entry: ProcedureEntry) -> tuple[limits.ProposalCheck | None, list[str
 
 @permission_required("procedures.add_procedure")
 def procedure_new(request: HttpRequest) -> HttpResponse:
-    patient = _patient_from(request)
+    patient = Patient.objects.select_related("payer").from_request(request)
     if patient is None:
         messages.info(request, "Open the patient's chart first, then log the procedure from there.")
         return redirect("patients:list")
@@ -146,7 +138,7 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("procedures.add_procedure")
 def procedure_check(request: HttpRequest) -> HttpResponse:
     """The live limit check: what the entry so far would do to the patient's limits, before saving."""
-    patient = _patient_from(request)
+    patient = Patient.objects.select_related("payer").from_request(request)
     if patient is None:
         raise Http404("No such patient.")
     instance = None

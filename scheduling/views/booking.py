@@ -108,8 +108,7 @@ def book(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Booked {appointment}.")
             return redirect(appointment)
-    patient_id = record_id(form["patient"].value())
-    patient = Patient.objects.filter(pk=patient_id).first() if patient_id is not None else None
+    patient = Patient.objects.named(form["patient"].value())
     return render(request, "scheduling/book.html", {"form": form, "patient": patient, "moving": moving})
 
 

@@ -7,21 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.roles import permission_required
-from clinic.validators import record_id
 from patients.models import Patient
 from scheduling import services
 from scheduling.forms_waitlist import WaitlistCloseForm, WaitlistForm
 from scheduling.models import WaitlistEntry
 
 PAGE_SIZE = 50
-
-
-def _patient_from(request: HttpRequest) -> Patient | None:
-    """The patient named in `?patient=`; None for a missing, malformed or unknown id."""
-    patient_id = record_id(request.GET.get("patient"))
-    if patient_id is None:
-        return None
-    return Patient.objects.filter(pk=patient_id).first()
 
 
 @permission_required("scheduling.view_waitlistentry")
@@ -38,7 +29,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
 
 @permission_required("scheduling.add_waitlistentry")
 def waitlist_new(request: HttpRequest) -> HttpResponse:
-    patient = _patient_from(request)
+    patient = Patient.objects.from_request(request)
     if patient is None:
         messages.info(request, "Find the patient first, then add them to the waitlist from their chart.")
         return redirect("patients:list")
