@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from clinic.roles import Role
 from demo import moments
-from demo.logins import DEMO_PASSWORD, DEMO_USERS
+from demo.logins import DEMO_PASSWORD, DEMO_USERS, role_groups, staff_login
 from demo.people import PAYERS
 from patients.models import Payer
 from scheduling.models import Room, TimeOff, WorkingHours
@@ -109,21 +109,10 @@ def seed_staff() -> Staff:
     accounts += [(u, f, last, Role.PHYSICIAN) for u, f, last in MORE_PHYSICIANS]
     accounts += [(u, f, last, Role.FRONT_DESK) for u, f, last in MORE_FRONT_DESK]
     accounts += [(u, f, last, Role.NURSE) for u, f, last in MORE_NURSES]
-    groups = {group.name: group for group in Group.objects.all()}
+    groups = role_groups()
     by_role: dict[Role, list[User]] = {role: [] for role in Role}
     for username, first, last, role in accounts:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "is_staff": role is Role.ADMINISTRATOR,
-                "password": password,
-            },
-        )
-        if created:
-            user.groups.add(groups[role.value])
-        by_role[role].append(user)
+        by_role[role].append(staff_login(username, first, last, role, password=password, groups=groups))
     return Staff(
         physicians=by_role[Role.PHYSICIAN],
         front_desk=by_role[Role.FRONT_DESK],

@@ -4,7 +4,8 @@ import random
 from base64 import b32encode
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from clinic.mfa.policy import is_required
 from clinic.mfa.services import authenticator_preset
 from clinic.roles import Role, sync_roles
-from demo.logins import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS
+from demo.logins import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS, role_groups, staff_login
 from outcomes.demo import seed_follow_ups
 from patients.demo import seed_patients
 from procedures.demo import seed_procedures
@@ -25,20 +26,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         sync_roles()
-        for username, first, last, role in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    # Administrators manage accounts and configuration in the admin site.
-                    "is_staff": role is Role.ADMINISTRATOR,
-                },
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-                user.groups.add(Group.objects.get(name=role.value))
+        password, groups = make_password(DEMO_PASSWORD), role_groups()
+        for account in DEMO_USERS:
+            staff_login(*account, password=password, groups=groups)
         two_step = []
         for username, *_rest in DEMO_USERS:
             user = User.objects.get(username=username)
