@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clinic.links import url_for_each
 from outcomes import rules
-from outcomes.responses import (
+from outcomes.outcome_rules import (
     call_time,
     engine_rules,
     latest_procedures_of,
