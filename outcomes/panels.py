@@ -16,9 +16,9 @@ from outcomes.outcome_rules import (
     recorded_follow_ups,
     response_of,
     responses_of,
-    trajectory_of,
 )
 from outcomes.scoring import RESPONDER_PCT
+from outcomes.trajectory import trajectory_of
 from patients.models import Patient
 from procedures.models import Intent, Procedure
 
