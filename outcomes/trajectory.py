@@ -1,6 +1,6 @@
 """A patient's pain over time for the chart and the responses page: NRS before and after each procedure and at
-each recorded follow-up call, with the procedures marked. Built from procedures loaded by
-`outcomes.outcome_rules.procedures_of`, so it costs no query of its own."""
+each recorded follow-up call, with the procedures marked. `trajectory_of` draws it from procedures loaded by
+`outcomes.outcome_rules.procedures_of` and costs no query of its own."""
 
 import datetime
 from dataclasses import dataclass
