@@ -95,7 +95,7 @@ class StaffAdmin(StaffAdministration, HistoryAdmin, UserAdmin):  # type: ignore[
     def save_model(self, request: HttpRequest, obj: User, form: Form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change and obj.has_usable_password():
-            services.staff_password_given(user=obj, given_by=request.user)  # type: ignore[arg-type]
+            services.staff_password_mark_given(user=obj, given_by=request.user)  # type: ignore[arg-type]
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:

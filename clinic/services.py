@@ -16,15 +16,15 @@ def staff_password_reset(*, user: User, password: str, reset_by: User) -> Passwo
     user.set_password(password)
     user._change_reason = RESET_REASON  # type: ignore[attr-defined]  # read by django-simple-history
     user.save(update_fields=["password"])
-    return staff_password_given(user=user, given_by=reset_by)
+    return staff_password_mark_given(user=user, given_by=reset_by)
 
 
-def staff_password_given(*, user: User, given_by: User) -> PasswordReset:
+def staff_password_mark_given(*, user: User, given_by: User) -> PasswordReset:
     """A password chosen by someone else (a reset, or a new account's first): replaced at the next login."""
     return PasswordReset.objects.create(user=user, reset_by=given_by)
 
 
-def staff_password_chosen(*, user: User) -> None:
+def staff_password_mark_chosen(*, user: User) -> None:
     """The user chose their own password: what was set for them no longer needs replacing."""
     PasswordReset.objects.filter(user=user).pending().update(changed_at=timezone.now())
 

@@ -47,7 +47,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().get_context_data(required=passwords.required(self.request), **kwargs)
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        services.staff_password_chosen(user=form.user)
+        services.staff_password_mark_chosen(user=form.user)
         passwords.done(self.request)
         messages.success(self.request, "Your password was changed.")
         return super().form_valid(form)

@@ -356,7 +356,7 @@ class Emitter:
             still_open = 0.35 if age <= 7 else 0.1 if age <= 30 else 0.003
             roll = rng.random()
             head = (self._id(FOLLOW_UP), procedure_id, interval.label, interval.days, due)
-            if voided:  # as `followups_cancel_with_void` leaves them
+            if voided:  # as `followup_cancel_for_void` leaves them
                 self.writer.add(FOLLOW_UP, (*head, FollowUpStatus.CANCELLED, *NOTHING_RECORDED, ""))
                 continue
             if age <= 0 or roll < still_open:

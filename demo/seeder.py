@@ -30,7 +30,7 @@ from demo.progress import Progress, Stream
 from demo.rows import PATIENT, TABLES, Context, Emitter, Interval
 from outcomes import monthly
 from outcomes.models import FollowUp, FollowUpInterval, ProcedureResponse
-from outcomes.services import procedure_responses_rebuild
+from outcomes.services import procedure_response_rebuild_all
 from patients.models import Patient
 from patients.services import GENERATED_MRN_DIGITS
 from procedures import standing
@@ -158,7 +158,7 @@ def seed_scale(*, patients: int, seed: int, stream: Stream, progress: bool = Tru
         mark = phase("indexes and constraints", mark)
         # What the services keep beside the records, rebuilt once for the bulk-loaded rows.
         with paused_triggers([ProcedureResponse._meta.db_table]):
-            procedure_responses_rebuild()
+            procedure_response_rebuild_all()
         mark = phase("kept follow-up responses", mark)
         standing.refresh_all(today)
         mark = phase("standing limits", mark)

@@ -11,15 +11,15 @@ class OutcomesConfig(AppConfig):
         from outcomes import audit as outcomes_audit
         from outcomes.home import calls_due_context
         from outcomes.monthly import procedure_changed
+        from outcomes.outcome_rules import advise
         from outcomes.panels import chart_panel_context
-        from outcomes.responses import advise
-        from outcomes.services import followups_cancel_with_void, followups_move_with, followups_schedule
+        from outcomes.services import followup_cancel_for_void, followup_reschedule, followup_schedule
         from procedures.extensions import register_advisor, register_after_change, register_after_log
 
-        register_after_log(followups_schedule)
+        register_after_log(followup_schedule)
         register_after_change(procedure_changed)
-        register_after_change(followups_move_with)
-        register_after_change(followups_cancel_with_void)
+        register_after_change(followup_reschedule)
+        register_after_change(followup_cancel_for_void)
         register_advisor(advise)
         register_history_source(outcomes_audit.SOURCE)
         register_chart_panel(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from outcomes.models import FollowUp, FollowUpStatus
-from outcomes.services import followup_not_reached, followup_record
+from outcomes.services import followup_mark_not_reached, followup_record
 from procedures.models import Procedure
 from procedures.spine import region_of
 
@@ -103,7 +103,7 @@ def seed_follow_ups(rng: random.Random, today: datetime.date, nurse: User) -> in
         if follow_up.due_on > open_after and rng.random() < 0.7:
             continue
         if rng.random() < NOT_REACHED:
-            followup_not_reached(
+            followup_mark_not_reached(
                 follow_up=follow_up,
                 recorded_by=nurse,
                 note="Two calls, no answer; voicemail left",

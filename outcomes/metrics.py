@@ -14,8 +14,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from outcomes import metric_responses as responses
-from outcomes import monthly
+from outcomes import monthly, response_tables
 from outcomes.filters import Criteria
 from outcomes.metric_tables import (
     NO_VALUE,
@@ -271,12 +270,12 @@ def appointments(criteria: Criteria) -> Table:
 # The page shows the tables in this order; the export names them by these slugs.
 BUILDERS: dict[str, Builder] = {
     "procedures-by-month": procedures_by_month,
-    "responders-by-family": responses.responders_by_family,
-    "responders-by-physician": responses.responders_by_physician,
+    "responders-by-family": response_tables.responders_by_family,
+    "responders-by-physician": response_tables.responders_by_physician,
     # Half-width tables in pairs, side by side on a wide screen.
-    "nrs-change": responses.nrs_change,
+    "nrs-change": response_tables.nrs_change,
     "complications": complications,
-    "follow-up-completion": responses.follow_up_completion,
+    "follow-up-completion": response_tables.follow_up_completion,
     "fluoroscopy": fluoroscopy,
     "limit-overrides": limit_overrides,
     "appointments": appointments,

@@ -68,7 +68,7 @@ class FollowUpStatus(models.TextChoices):
     DUE = "due", "Due"
     DONE = "done", "Done"
     NOT_REACHED = "not_reached", "Not reached"
-    # Closed unasked when its procedure was voided (`outcomes.services.followups_cancel_with_void`).
+    # Closed unasked when its procedure was voided (`outcomes.services.followup_cancel_for_void`).
     CANCELLED = "cancelled", "Cancelled: procedure void"
 
 
@@ -256,7 +256,7 @@ class MonthlyOutcome(models.Model):
     procedures = models.PositiveIntegerField()
     complicated = models.PositiveIntegerField()
     fluoroscopy = models.PositiveIntegerField()
-    # outcomes.metric_responses.RESPONSE_COUNTS, summed.
+    # outcomes.response_tables.RESPONSE_COUNTS, summed.
     followed_up = models.PositiveIntegerField()
     relief50 = models.PositiveIntegerField()
     relief30 = models.PositiveIntegerField()

@@ -9,16 +9,16 @@ from django.utils import timezone
 
 from clinic.links import url_for_each
 from outcomes import rules
-from outcomes.responses import (
+from outcomes.outcome_rules import (
     call_time,
     engine_rules,
     latest_procedures_of,
     recorded_follow_ups,
     response_of,
     responses_of,
-    trajectory_of,
 )
 from outcomes.scoring import RESPONDER_PCT
+from outcomes.trajectory import trajectory_of
 from patients.models import Patient
 from procedures.models import Intent, Procedure
 

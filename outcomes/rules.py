@@ -1,6 +1,6 @@
 """Outcome-linked rules engine (domain.md §4): does the documented response allow the next procedure?
 
-Pure Python, like `procedures.exposure`: `outcomes.responses` builds `Response` and `OutcomeRule` values from
+Pure Python, like `procedures.exposure`: `outcomes.outcome_rules` builds `Response` and `OutcomeRule` values from
 model rows; this module judges them and words the verdicts. Thresholds are data, never constants here.
 
 Inputs

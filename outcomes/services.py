@@ -21,7 +21,7 @@ from procedures.models import Procedure
 TEXT_FIELDS = ("new_complications", "note")
 
 
-def followups_schedule(procedure: Procedure) -> list[FollowUp]:
+def followup_schedule(procedure: Procedure) -> list[FollowUp]:
     """Create the procedure's follow-ups from the intervals for its family and intent.
 
     Registered as a procedures after-log hook, so it runs in the logging transaction.
@@ -41,7 +41,7 @@ def followups_schedule(procedure: Procedure) -> list[FollowUp]:
     ]
 
 
-def followups_move_with(procedure: Procedure, performed_before: datetime.datetime) -> None:
+def followup_reschedule(procedure: Procedure, performed_before: datetime.datetime) -> None:
     """A correction moved the procedure to another day: its calls still to make are due again counted from
     the new date (so a call is never due before its procedure). Calls already made stay as they were.
 
@@ -49,7 +49,7 @@ def followups_move_with(procedure: Procedure, performed_before: datetime.datetim
     """
     if timezone.localdate(procedure.performed_at) == timezone.localdate(performed_before):
         return
-    # The procedure's intervals by label, as `followups_schedule` chose them; an active one over a retired one.
+    # The procedure's intervals by label, as `followup_schedule` chose them; an active one over a retired one.
     intervals = {
         interval.label: interval
         for interval in FollowUpInterval.objects.filter(family=procedure.procedure_type.family)
@@ -67,7 +67,7 @@ def followups_move_with(procedure: Procedure, performed_before: datetime.datetim
         follow_up.save(update_fields=["due_on", "version"])  # one save each: every move has its audit row
 
 
-def followups_cancel_with_void(procedure: Procedure, performed_before: datetime.datetime) -> None:
+def followup_cancel_for_void(procedure: Procedure, performed_before: datetime.datetime) -> None:
     """A voided procedure's calls still to make are cancelled: nobody calls a patient about a record entered in
     error, and the worklist's open calls are then exactly the due ones. Calls already made stay as recorded.
 
@@ -157,7 +157,7 @@ def procedure_response_refresh(procedure_id: int) -> None:
 
 
 @transaction.atomic
-def procedure_responses_rebuild() -> int:
+def procedure_response_rebuild_all() -> int:
     """Rewrite every kept response in one statement, after follow-ups were loaded in bulk; returns the count."""
     ProcedureResponse.objects.all().delete()
     # The same grouping as `_responses`, as one INSERT … SELECT: no rows pass through Python.
@@ -174,7 +174,7 @@ def procedure_responses_rebuild() -> int:
 
 
 @transaction.atomic
-def followup_not_reached(
+def followup_mark_not_reached(
     *, follow_up: FollowUp, recorded_by: User, note: str = "", called_at: datetime.datetime | None = None
 ) -> FollowUp:
     """Close a follow-up the patient could not be reached for; it counts as not completed."""

@@ -10,8 +10,8 @@ class ProceduresConfig(AppConfig):
         from clinic.panels import ChartPanel, HomePanel, register_chart_panel, register_home_panel
         from patients.extensions import register_after_update
         from procedures import audit as procedures_audit
+        from procedures.panels import chart_panel_context
         from procedures.standing import refresh_after_patient_update
-        from procedures.views import chart_panel_context
 
         register_after_update(refresh_after_patient_update)
 

@@ -1,5 +1,4 @@
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.access import Kind, log_access
-from clinic.links import url_for_each
 from clinic.redirects import next_url
 from clinic.roles import permission_required, require
 from clinic.validators import record_id
@@ -20,16 +18,9 @@ from procedures import extensions, limits, services, spine, standing
 from procedures.audit import overridden_rule_names, procedure_history
 from procedures.forms import ProcedureEntry, VoidForm
 from procedures.models import Procedure, ProcedureType, Side, StandingLimit
-from procedures.recent import recent_procedures
+from procedures.panels import procedure_rows
 
-CHART_PROCEDURES = 25
 PAGE_SIZE = 50
-
-
-def procedure_rows(procedures: Iterable[Procedure]) -> list[tuple[Procedure, str]]:
-    """Each procedure with its link, for `_procedure_rows.html`: the detail URL reversed once per list, not per row."""
-    detail = url_for_each("procedures:detail")
-    return [(procedure, detail(procedure.pk)) for procedure in procedures]
 
 
 def _get_procedure(request: HttpRequest, pk: int, permission: str = "procedures.view_procedure") -> Procedure:
@@ -189,21 +180,6 @@ def flags(request: HttpRequest) -> HttpResponse:
         by_patient[row.patient_id].append(row)
     context = {"page": page, "flagged": [(p, by_patient[p.pk]) for p in page], "today": today}
     return render(request, "procedures/flags.html", context)
-
-
-def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
-    """The chart's procedures and steroid-exposure panel: seven queries whatever the history length."""
-    today = timezone.localdate()
-    rule_sets = limits.load_rule_sets()
-    # Only the engine's look-back window is loaded; older records are on the patient's procedure list.
-    recent = recent_procedures(patient, rule_sets)
-    return {
-        "patient": patient,
-        "rows": procedure_rows(recent[:CHART_PROCEDURES]),
-        "procedure_count": Procedure.objects.for_patient(patient).count(),
-        "exposure": limits.patient_exposure(patient, recent, rule_sets, today),
-        "can_log": request.user.has_perm("procedures.add_procedure") and not patient.is_archived,
-    }
 
 
 @permission_required("procedures.view_procedure")

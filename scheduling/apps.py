@@ -13,10 +13,10 @@ class SchedulingConfig(AppConfig):
         from scheduling.booking_limits import booked_sessions
         from scheduling.home import visits_today_context
         from scheduling.panels import chart_panel_context, good_until
-        from scheduling.services import appointment_complete_from_log, limits_recheck_after_log
+        from scheduling.services import appointment_complete_from_log, appointment_limits_recheck_after_log
 
         register_after_log(appointment_complete_from_log)
-        register_after_log(limits_recheck_after_log)
+        register_after_log(appointment_limits_recheck_after_log)
         register_booked_provider(booked_sessions)
         register_history_source(scheduling_audit.SOURCE)
         register_chart_panel(

@@ -21,7 +21,7 @@ from patients.models import Patient
 from procedures import limits
 from procedures.models import ProcedureType
 from scheduling.models import DEFAULT_MINUTES, Appointment, Room, Status, TimeOff, VisitType, WorkingHours
-from scheduling.services import Slot, appointment_book, appointment_set_status, waitlist_add
+from scheduling.services import Slot, appointment_book, appointment_set_status, waitlist_entry_add
 
 SUITE, EXAM = Room.Kind.PROCEDURE_SUITE, Room.Kind.EXAM_ROOM
 ROOMS = [
@@ -313,7 +313,7 @@ def _seed_waitlist(scheduler: Scheduler) -> None:
         ]
         if later:
             taken.add(later[0].patient_id)
-            waitlist_add(
+            waitlist_entry_add(
                 patient=later[0].patient,
                 visit_type=visit_type,
                 earliest_on=shown,

@@ -167,7 +167,7 @@ def _require_limit_reason(appointment: Appointment, reason: str) -> None:
     appointment.limit_override_reason = reason.strip()
 
 
-def limits_recheck(
+def appointment_limits_recheck(
     patient: Patient, *, exclude: Appointment | None = None, checker: limits.LimitChecker | None = None
 ) -> None:
     """Re-run the limit check of the patient's other booked procedures: a booking, a move, a cancellation
@@ -189,16 +189,16 @@ def limits_recheck(
             visit.save(update_fields=fields)
 
 
-def limits_recheck_after_log(procedure: Procedure) -> None:
+def appointment_limits_recheck_after_log(procedure: Procedure) -> None:
     """A logged procedure counts from now on: the patient's booked visits are checked again."""
-    limits_recheck(procedure.patient)
+    appointment_limits_recheck(procedure.patient)
 
 
 def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | None = None) -> None:
-    """`limits_recheck` after booking, moving or freeing this visit, if it plans a procedure: only planned
+    """`appointment_limits_recheck` after booking, moving or freeing this visit, if it plans a procedure: only planned
     procedures count as booked sessions, so a follow-up or a consult changes nothing the others would pass."""
     if appointment.plans_procedure:
-        limits_recheck(appointment.patient, exclude=appointment, checker=checker)
+        appointment_limits_recheck(appointment.patient, exclude=appointment, checker=checker)
 
 
 # Typed text of a visit (`clinic.validators`): refused before anything is written, keyed as the forms key it.
@@ -405,7 +405,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str) -> list[Waitlis
     return waitlist_matches(appointment)
 
 
-def waitlist_add(
+def waitlist_entry_add(
     *,
     patient: Patient,
     visit_type: str,
@@ -434,7 +434,7 @@ def _save_entry(entry: WaitlistEntry) -> WaitlistEntry:
 
 
 @transaction.atomic
-def waitlist_close(*, entry: WaitlistEntry, reason: str, appointment: Appointment | None = None) -> WaitlistEntry:
+def waitlist_entry_close(*, entry: WaitlistEntry, reason: str, appointment: Appointment | None = None) -> WaitlistEntry:
     closing = WaitlistEntry(closed_reason=reason)
     validators.check_record(closing, text=["closed_reason"], keys={"closed_reason": "reason"})
     entry.closed_at = timezone.now()
@@ -477,7 +477,7 @@ def waitlist_visit_to_move(entry: WaitlistEntry) -> Appointment | None:
 
 
 @transaction.atomic
-def waitlist_book(
+def waitlist_entry_book(
     *,
     entry: WaitlistEntry,
     patient: Patient,
@@ -527,7 +527,7 @@ def waitlist_book(
             limit_reason=limit_reason,
         )
         closed_reason = "Booked from the waitlist"
-    waitlist_close(entry=entry, reason=closed_reason, appointment=appointment)
+    waitlist_entry_close(entry=entry, reason=closed_reason, appointment=appointment)
     return appointment
 
 

@@ -40,7 +40,7 @@ class Enrolment:
     config_url: str
 
 
-def authenticator_pending(*, user: User) -> Enrolment:
+def authenticator_enrol(*, user: User) -> Enrolment:
     """The unconfirmed authenticator being set up: the same secret on every look until a code confirms it."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:

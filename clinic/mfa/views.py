@@ -111,7 +111,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             _verified(request, device)
             request.session[CODES_SESSION_KEY] = codes
             return redirect(f"{reverse('mfa:codes')}?{urlencode({'next': _next(request)})}")
-    pending = services.authenticator_pending(user=user)
+    pending = services.authenticator_enrol(user=user)
     context = {
         "form": form,
         "next": _next(request),

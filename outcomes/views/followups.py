@@ -21,7 +21,7 @@ from outcomes import questionnaires
 from outcomes.forms import FollowUpForm, NotReachedForm
 from outcomes.models import FollowUp, FollowUpQuerySet, FollowUpStatus
 from outcomes.scoring import MIN_ANSWERED, SECTIONS
-from outcomes.services import followup_not_reached, followup_record
+from outcomes.services import followup_mark_not_reached, followup_record
 from patients.models import Patient
 from procedures.models import ProcedureSite
 
@@ -281,7 +281,7 @@ def not_reached(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(list(form.errors["note"]))
-        followup_not_reached(
+        followup_mark_not_reached(
             follow_up=follow_up,
             recorded_by=request.user,  # type: ignore[arg-type]
             note=form.cleaned_data["note"],

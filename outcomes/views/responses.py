@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from clinic.roles import permission_required
+from outcomes.outcome_rules import procedures_of
 from outcomes.panels import responses_context
-from outcomes.responses import procedures_of
 from patients.models import Patient
 
 

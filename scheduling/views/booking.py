@@ -89,7 +89,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     **form.booking_fields(),
                 )
             else:
-                appointment = services.waitlist_book(
+                appointment = services.waitlist_entry_book(
                     entry=entry,
                     patient=form.cleaned_data["patient"],
                     slot=form.slot(form.cleaned_data["visit_type"]),

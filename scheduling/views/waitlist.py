@@ -38,7 +38,7 @@ def waitlist_new(request: HttpRequest) -> HttpResponse:
         return redirect(patient)
     form = WaitlistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.waitlist_add(patient=patient, created_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.waitlist_entry_add(patient=patient, created_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, f"Added {patient.full_name} to the waitlist.")
         return redirect("scheduling:waitlist")
     return render(request, "scheduling/waitlist_form.html", {"form": form, "patient": patient})
@@ -54,7 +54,7 @@ def waitlist_close(request: HttpRequest, pk: int) -> HttpResponse:
     elif not form.is_valid():
         messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
     else:
-        services.waitlist_close(entry=entry, reason=form.cleaned_data["reason"])
+        services.waitlist_entry_close(entry=entry, reason=form.cleaned_data["reason"])
         reason = entry.closed_reason.rstrip(".")
         messages.success(request, f"Took {entry.patient.full_name} off the waitlist: {reason}.")
     return redirect("scheduling:waitlist")

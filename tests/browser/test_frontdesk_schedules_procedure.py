@@ -110,7 +110,7 @@ def test_front_desk_cancels_a_visit_and_books_the_freed_slot_for_a_waitlisted_pa
         visit_type="follow_up",
         booked_by=frontdesk,
     )
-    services.waitlist_add(
+    services.waitlist_entry_add(
         patient=waiting, visit_type="follow_up", earliest_on=timezone.localdate(), created_by=frontdesk
     )
 

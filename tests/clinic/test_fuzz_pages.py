@@ -149,7 +149,7 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
         side="left",
     )
     other = factories.patient(first_name="Omar", last_name="Ali", date_of_birth=datetime.date(1970, 5, 6))
-    entry = scheduling_services.waitlist_add(
+    entry = scheduling_services.waitlist_entry_add(
         patient=other, visit_type=VisitType.PROCEDURE, earliest_on=timezone.localdate(), created_by=frontdesk
     )
     follow_up = FollowUp.objects.filter(procedure=procedure).first()

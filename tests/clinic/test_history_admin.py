@@ -90,13 +90,13 @@ def _appointment(physician, frontdesk):
 
 
 def _waitlist_entry(physician, frontdesk):
-    entry = scheduling_services.waitlist_add(
+    entry = scheduling_services.waitlist_entry_add(
         patient=factories.patient(),
         visit_type=VisitType.FOLLOW_UP,
         earliest_on=timezone.localdate(),
         created_by=frontdesk,
     )
-    return scheduling_services.waitlist_close(entry=entry, reason="Booked elsewhere")
+    return scheduling_services.waitlist_entry_close(entry=entry, reason="Booked elsewhere")
 
 
 # Each clinical record, changed once through its service after it was created.

@@ -69,7 +69,7 @@ def test_a_waitlist_entry_cannot_wait_for_the_year_9999(client, frontdesk, patie
     response = client.post(f"{reverse('scheduling:waitlist_new')}?patient={patient.pk}", data)
     assert "no later than" in response.context["form"].errors["earliest_on"][0]
     with pytest.raises(ValidationError) as refused:
-        scheduling_services.waitlist_add(
+        scheduling_services.waitlist_entry_add(
             patient=patient,
             visit_type=VisitType.FOLLOW_UP,
             earliest_on=datetime.date(9999, 12, 31),

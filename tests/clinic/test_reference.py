@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from clinic.models import ReferenceStamp
 from outcomes.models import OutcomeRule
-from outcomes.responses import engine_rules
+from outcomes.outcome_rules import engine_rules
 from patients.models import Payer
 from procedures.limits import load_rule_sets
 from procedures.models import LimitRule, RuleSet

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes import responses
+from outcomes import outcome_rules
 from outcomes.models import FollowUp
 from outcomes.panels import CHART_RESPONSES, chart_panel_context
 from outcomes.services import followup_record
 from patients.models import Patient
+from procedures.panels import chart_panel_context as procedures_panel
 from procedures.services import procedure_void
-from procedures.views import chart_panel_context as procedures_panel
 from tests import factories
 from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
 from tests.work import instances_built
@@ -398,5 +398,5 @@ def test_editing_an_esi_does_not_compare_it_with_itself(client, physician):
 def test_the_advisor_reads_the_same_verdicts_as_the_chart(physician):
     patient = factories.patient()
     esi(patient, 40)
-    [verdict] = [v for v in responses.verdicts(patient) if v.rule.code == "repeat-esi"]
+    [verdict] = [v for v in outcome_rules.verdicts(patient) if v.rule.code == "repeat-esi"]
     assert verdict.eligible is False

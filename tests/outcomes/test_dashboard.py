@@ -14,7 +14,7 @@ from django.utils import timezone
 from clinic.roles import Role
 from outcomes import metrics
 from outcomes.models import FollowUp
-from outcomes.services import followup_not_reached, followup_record
+from outcomes.services import followup_mark_not_reached, followup_record
 from scheduling import services as scheduling
 from tests import factories
 from tests.permissions import FORBIDDEN, LOGIN, OK, check, login_as
@@ -97,7 +97,7 @@ def clinic(physicians, size: int, start: int = 0) -> None:
                 )
                 two_weeks = FollowUp.objects.get(procedure=procedure, label="2 weeks")
                 if n % 2:
-                    followup_not_reached(follow_up=two_weeks, recorded_by=doctor)
+                    followup_mark_not_reached(follow_up=two_weeks, recorded_by=doctor)
                 else:
                     followup_record(
                         follow_up=two_weeks, recorded_by=doctor, relief_pct=20 * (n % 5), nrs=n % 8, method="phone"

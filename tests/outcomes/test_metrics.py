@@ -29,7 +29,7 @@ from outcomes import metrics
 from outcomes.filters import Criteria
 from outcomes.metric_tables import Cell, Table
 from outcomes.models import FollowUp
-from outcomes.services import followup_not_reached, followup_record
+from outcomes.services import followup_mark_not_reached, followup_record
 from procedures.services import procedure_void
 from scheduling import services as scheduling
 from scheduling.models import Room
@@ -67,7 +67,7 @@ def record(procedure, label: str, relief: int | None, nrs: int | None) -> None:
 
 def not_reached(procedure, label: str) -> None:
     follow_up = FollowUp.objects.get(procedure=procedure, label=label)
-    followup_not_reached(follow_up=follow_up, recorded_by=procedure.performed_by)
+    followup_mark_not_reached(follow_up=follow_up, recorded_by=procedure.performed_by)
 
 
 def logged(name: str, doctor, *, on=DAY, type_code="esi-transforaminal", sites=LUMBAR, **fields):

@@ -16,7 +16,7 @@ from clinic.roles import Role
 from outcomes import monthly
 from outcomes.filters import Criteria
 from outcomes.models import FollowUp, FollowUpStatus, MonthlyOutcome, SummarizedMonth
-from outcomes.services import followup_not_reached, followup_record
+from outcomes.services import followup_mark_not_reached, followup_record
 from procedures.exposure import Region
 from procedures.services import SiteInput, procedure_update, procedure_void
 from tests import factories
@@ -72,7 +72,7 @@ def close(rng: random.Random, procedure) -> None:
             method="phone",
         )
     elif outcome == 1:
-        followup_not_reached(follow_up=call, recorded_by=procedure.performed_by)
+        followup_mark_not_reached(follow_up=call, recorded_by=procedure.performed_by)
 
 
 def criteria_to_check(physicians) -> list[Criteria]:

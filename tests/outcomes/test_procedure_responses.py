@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from outcomes.models import FollowUp, FollowUpStatus, ProcedureResponse
-from outcomes.services import followup_not_reached, followup_record, procedure_responses_rebuild
+from outcomes.services import followup_mark_not_reached, followup_record, procedure_response_rebuild_all
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def recorded(nurse, physician):
                 relief_pct=rng.choice([None, 0, 20, 30, 50, 80, 100]),
             )
         elif choice < 0.8:
-            followup_not_reached(follow_up=follow_up, recorded_by=nurse)
+            followup_mark_not_reached(follow_up=follow_up, recorded_by=nurse)
 
 
 def test_recording_follow_ups_keeps_each_procedures_best_response(recorded):
@@ -63,5 +63,5 @@ def test_a_three_month_call_alone_gives_no_response(nurse):
 def test_the_bulk_rebuild_gives_the_same_rows(recorded):
     before = kept()
     ProcedureResponse.objects.all().delete()
-    assert procedure_responses_rebuild() == len(before)
+    assert procedure_response_rebuild_all() == len(before)
     assert kept() == before == fresh()

@@ -100,7 +100,7 @@ def test_a_follow_up_falling_on_a_weekend_is_due_the_monday_after(day, due):
 def test_a_follow_up_is_recorded_once_whoever_tries_second(nurse, physician):
     from django.core.exceptions import ValidationError
 
-    from outcomes.services import followup_not_reached, followup_record
+    from outcomes.services import followup_mark_not_reached, followup_record
 
     follow_up = FollowUp.objects.filter(procedure=factories.procedure(factories.patient(), on=DAY)).first()
     assert follow_up is not None
@@ -108,6 +108,6 @@ def test_a_follow_up_is_recorded_once_whoever_tries_second(nurse, physician):
     with pytest.raises(ValidationError, match="Already closed by Nora"):
         followup_record(follow_up=follow_up, recorded_by=physician, nrs=5, relief_pct=20, method="phone")
     with pytest.raises(ValidationError, match="Already closed"):
-        followup_not_reached(follow_up=follow_up, recorded_by=physician)
+        followup_mark_not_reached(follow_up=follow_up, recorded_by=physician)
     follow_up.refresh_from_db()
     assert (follow_up.nrs, follow_up.recorded_by) == (3, nurse)

@@ -53,7 +53,7 @@ def shipped(physician, frontdesk, room):
             physician=physician, starts_on=timezone.localdate(), ends_on=timezone.localdate(), reason="Conference"
         ),
         "appointment": appointment,
-        "waitlistentry": services.waitlist_add(
+        "waitlistentry": services.waitlist_entry_add(
             patient=appointment.patient,
             visit_type=VisitType.FOLLOW_UP,
             earliest_on=timezone.localdate(),
@@ -192,7 +192,7 @@ def test_the_appointment_and_waitlist_lists_cost_the_same_queries_however_many_r
     before = [queries_for(client, url) for url in urls]
     for n in range(1, 4):
         extra = book(physician, frontdesk, room, days=3 + n, last_name=f"Other{n}")
-        services.waitlist_add(
+        services.waitlist_entry_add(
             patient=extra.patient,
             visit_type=VisitType.PROCEDURE,
             earliest_on=timezone.localdate(),

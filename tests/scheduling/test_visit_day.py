@@ -90,7 +90,7 @@ def test_cancelling_needs_a_reason(client, frontdesk, visit):
 
 def test_a_cancelled_slot_is_offered_to_the_waitlist_and_booking_it_closes_the_entry(client, frontdesk, visit):
     waiting = factories.patient(first_name="Wanda", last_name="Wait")
-    entry = services.waitlist_add(
+    entry = services.waitlist_entry_add(
         patient=waiting, visit_type="procedure", earliest_on=timezone.localdate(), created_by=frontdesk
     )
     client.force_login(frontdesk)
@@ -237,10 +237,10 @@ def test_a_completed_visit_cannot_be_moved(client, frontdesk, visit):
 
 def test_no_waitlist_offer_for_another_visit_type_or_a_later_date(frontdesk, visit):
     later = timezone.localdate() + datetime.timedelta(days=60)
-    services.waitlist_add(
+    services.waitlist_entry_add(
         patient=factories.patient(first_name="Later"), visit_type="procedure", earliest_on=later, created_by=frontdesk
     )
-    services.waitlist_add(
+    services.waitlist_entry_add(
         patient=factories.patient(first_name="Consult"),
         visit_type="new_consult",
         earliest_on=timezone.localdate(),

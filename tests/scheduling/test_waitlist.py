@@ -28,7 +28,7 @@ def patient():
 
 @pytest.fixture
 def entry(patient, frontdesk) -> WaitlistEntry:
-    return services.waitlist_add(
+    return services.waitlist_entry_add(
         patient=patient, visit_type=VisitType.FOLLOW_UP, earliest_on=timezone.localdate(), created_by=frontdesk
     )
 
@@ -139,7 +139,7 @@ def test_closing_without_a_reason_says_no_longer_needed(client, physician, entry
 
 
 def test_closing_an_entry_twice_keeps_the_first_reason(client, frontdesk, entry):
-    services.waitlist_close(entry=entry, reason="Booked")
+    services.waitlist_entry_close(entry=entry, reason="Booked")
     client.force_login(frontdesk)
     response = client.post(reverse("scheduling:waitlist_close", args=[entry.pk]), {"reason": "Other"})
     assert messages_of(response) == ["Maria Lopez's waitlist entry was already closed."]
@@ -205,7 +205,7 @@ def test_cancelling_a_visit_offers_it_to_the_matching_waitlist_entries_only(phys
 
     def wait(name: str, *, visit_type=VisitType.FOLLOW_UP, earliest_on=day, doctor=None, patient=None):
         who = patient or factories.patient(first_name=name, last_name="Waiting")
-        return services.waitlist_add(
+        return services.waitlist_entry_add(
             patient=who, visit_type=visit_type, earliest_on=earliest_on, created_by=frontdesk, physician=doctor
         )
 
@@ -214,7 +214,7 @@ def test_cancelling_a_visit_offers_it_to_the_matching_waitlist_entries_only(phys
     wait("Other", doctor=other_doctor)
     wait("Consult", visit_type=VisitType.NEW_CONSULT)
     wait("Later", earliest_on=day + datetime.timedelta(days=1))
-    services.waitlist_close(entry=wait("Closed"), reason="No longer needed")
+    services.waitlist_entry_close(entry=wait("Closed"), reason="No longer needed")
     wait("Own", patient=booked)
 
     offered = services.appointment_cancel(appointment=appointment, reason="Patient unwell")
@@ -233,7 +233,7 @@ def test_the_list_costs_the_same_queries_for_3_or_20_entries(
 ):
     def add(n: int) -> None:
         patient = factories.patient(last_name=f"Waiting{n}", date_of_birth=datetime.date(1950, 1, 1 + n))
-        services.waitlist_add(
+        services.waitlist_entry_add(
             patient=patient,
             visit_type=VisitType.FOLLOW_UP,
             earliest_on=timezone.localdate(),
@@ -254,7 +254,7 @@ def test_the_list_costs_the_same_queries_for_3_or_20_entries(
 
 def wait_for_follow_up(frontdesk, n: int) -> WaitlistEntry:
     patient = factories.patient(last_name=f"Waiting{n:02d}", date_of_birth=datetime.date(1950, 1, 1 + n % 28))
-    return services.waitlist_add(
+    return services.waitlist_entry_add(
         patient=patient, visit_type=VisitType.FOLLOW_UP, earliest_on=timezone.localdate(), created_by=frontdesk
     )
 

@@ -64,7 +64,7 @@ def entry(wanda, frontdesk):
 
 
 def waiting(patient, frontdesk, visit_type: str = "procedure") -> WaitlistEntry:
-    return services.waitlist_add(
+    return services.waitlist_entry_add(
         patient=patient, visit_type=visit_type, earliest_on=timezone.localdate(), created_by=frontdesk
     )
 
@@ -75,7 +75,7 @@ def slot_of(appointment: Appointment) -> services.Slot:
 
 def book_offer(entry: WaitlistEntry, freed: Appointment, by, patient=None) -> Appointment:
     """What the booking form sends for a procedure visit nobody planned yet."""
-    return services.waitlist_book(
+    return services.waitlist_entry_book(
         entry=entry,
         patient=patient or entry.patient,
         slot=slot_of(freed),
@@ -184,7 +184,7 @@ def test_an_offer_cannot_book_another_patient_nor_close_their_entry(frontdesk, f
 
 
 def test_a_closed_entry_books_nothing(frontdesk, freed, later_visit, entry):
-    services.waitlist_close(entry=entry, reason="Booked elsewhere")
+    services.waitlist_entry_close(entry=entry, reason="Booked elsewhere")
 
     with pytest.raises(ValidationError, match=r"Wanda Waiting's waitlist entry is already closed \(Booked elsewhere\)"):
         book_offer(entry, freed, frontdesk)

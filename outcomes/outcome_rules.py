@@ -1,4 +1,5 @@
-"""The outcome-rules engine (`outcomes.rules`) fed from the database, and the pain trajectory for the chart.
+"""The outcome-rules engine (`outcomes.rules`, pure) fed from the database: a patient's documented responses,
+the active rules, their verdicts, and the procedure-form advice built from them.
 
 How a procedure becomes a `rules.Response`:
 - Only procedures that count (not voided); only follow-ups that were recorded (status done).
@@ -10,15 +11,14 @@ How a procedure becomes a `rules.Response`:
 
 Queries: `responses_of` costs two (the procedures, then their recorded calls) and builds no model instances,
 so the rules read a patient's whole history cheaply; `procedures_of` costs three (procedures with their type,
-sites, recorded follow-ups) and is what pages display, limited to the most recent with `last`. `engine_rules`
-costs one; the procedure-form advisor runs one, or three when a rule concerns the proposed family.
+sites, recorded follow-ups) and is what pages display (the responses and `outcomes.trajectory`), limited to the
+most recent with `last`. `engine_rules` costs one; the procedure-form advisor runs one, or three when a rule
+concerns the proposed family.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -188,66 +188,3 @@ def advise(patient: Patient, proposal: Injection) -> list[str]:
         procedure_id=proposal.id,
     )
     return [verdict.warning for verdict in found]
-
-
-@dataclass(frozen=True)
-class PainPoint:
-    at: datetime.datetime
-    day: datetime.date  # `at` in clinic time: what the table and the chart's tooltip show
-    nrs: int
-    what: str
-
-
-@dataclass(frozen=True)
-class Marker:
-    at: datetime.datetime
-    day: datetime.date
-    label: str
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    points: tuple[PainPoint, ...]
-    markers: tuple[Marker, ...]
-
-    def as_data(self) -> dict[str, Any]:
-        """For `json_script`: times as epoch milliseconds for the chart, days as clinic-time ISO dates."""
-
-        def when(at: datetime.datetime, day: datetime.date) -> dict[str, Any]:
-            return {"t": round(at.timestamp() * 1000), "day": day.isoformat()}
-
-        return {
-            "points": [when(p.at, p.day) | {"nrs": p.nrs, "what": p.what} for p in self.points],
-            "markers": [when(m.at, m.day) | {"label": m.label} for m in self.markers],
-        }
-
-
-def short_label(procedure: Procedure) -> str:
-    """ "Transforaminal ESI L5-S1": the type and its levels (or named sites), without sides."""
-    places = ", ".join(dict.fromkeys(site.place_label for site in procedure.sites.all()))
-    return f"{procedure.procedure_type.name} {places}".strip()
-
-
-def trajectory_of(procedures: list[Procedure]) -> Trajectory:
-    """Pain over time (NRS before and after each procedure, at each recorded follow-up), and the procedures."""
-    zone = timezone.get_current_timezone()
-    points: list[PainPoint] = []
-    markers: list[Marker] = []
-    for procedure in procedures:
-        label = short_label(procedure)
-        on = procedure.performed_at.astimezone(zone).date()
-        markers.append(Marker(procedure.performed_at, on, label))
-        if procedure.nrs_pre is not None:
-            points.append(PainPoint(procedure.performed_at, on, procedure.nrs_pre, f"Before {label}"))
-        if procedure.nrs_post is not None:
-            points.append(PainPoint(procedure.performed_at, on, procedure.nrs_post, f"After {label}"))
-        for f in recorded_follow_ups(procedure):
-            if f.nrs is not None:
-                at = call_time(f)
-                points.append(PainPoint(at, at.astimezone(zone).date(), f.nrs, f"{f.label} after {label}"))
-    points.sort(key=lambda p: p.at)  # stable: "before" stays ahead of "after" at the same time
-    return Trajectory(tuple(points), tuple(markers))
-
-
-def trajectory(patient: Patient) -> Trajectory:
-    return trajectory_of(procedures_of(patient))

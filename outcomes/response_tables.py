@@ -129,7 +129,7 @@ def follow_up_completion(criteria: Criteria) -> Table:
     Closed follow-ups are kept counts; the open ones depend on the day, so they are counted from the
     (indexed) open follow-ups each time.
     """
-    # A call is never due before its procedure (`followups_move_with`): the open calls due since the range
+    # A call is never due before its procedure (`followup_reschedule`): the open calls due since the range
     # began are a few thousand, where the open backlog of all time is tens of thousands.
     open_calls = (
         FollowUp.objects.filter(status=FollowUpStatus.DUE, due_on__gte=criteria.date_from, due_on__lte=criteria.today)
