@@ -24,6 +24,8 @@ from procedures.spine import LEVEL_ORDER
 
 OVERRIDE_NEEDED = "This procedure passes a hard limit. Give the clinical reason to go ahead, or change the plan."
 TEXT_FIELDS = ("no_contrast_reason", "complication_note", "diagnoses", "note", "override_reason")
+# What an archived patient is turned away from (`Patient.require_active`), here and on the entry page.
+LOGGING = "logging a procedure"
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,7 @@ def _log(
     procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput], override_reason: str
 ) -> Procedure:
     patient, procedure_type = procedure.patient, procedure.procedure_type
-    if patient.is_archived:
-        raise ValidationError("This patient is archived; restore them before logging a procedure.")
+    patient.require_active(LOGGING)
     procedure.intent, procedure.approach = procedure_type.usual(intent=procedure.intent, approach=procedure.approach)
     _check(procedure, override_reason)
     _check_limits(procedure, sites, medications, override_reason)

@@ -72,8 +72,10 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
     if patient is None:
         messages.info(request, "Open the patient's chart first, then log the procedure from there.")
         return redirect("patients:list")
-    if patient.is_archived:
-        messages.error(request, "This patient is archived; restore them before logging a procedure.")
+    try:
+        patient.require_active(services.LOGGING)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(patient)
     initial, initial_sites = _prefill(request)
     entry = ProcedureEntry(

@@ -200,6 +200,10 @@ def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | Non
         limits_recheck(appointment.patient, exclude=appointment, checker=checker)
 
 
+# What an archived patient is turned away from (`Patient.require_active`), here and on the waitlist page.
+BOOKING = "booking"
+WAITLISTING = "adding them to the waitlist"
+
 # Typed text of a visit (`clinic.validators`): refused before anything is written, keyed as the forms key it.
 TEXT_FIELDS = ("reason", "notes")
 
@@ -289,8 +293,7 @@ def appointment_book(
 @transaction.atomic
 def _book(appointment: Appointment, slot: Slot, limit_reason: str) -> Appointment:
     patient = appointment.patient
-    if patient.is_archived:
-        raise ValidationError("This patient is archived; restore them before booking.")
+    patient.require_active(BOOKING)
     _lock(patient, slot)
     # The patient's row is locked: their recorded history is read once for this check and the re-check.
     checker = limits.LimitChecker(patient)
@@ -428,6 +431,7 @@ def waitlist_add(
 
 @transaction.atomic
 def _save_entry(entry: WaitlistEntry) -> WaitlistEntry:
+    entry.patient.require_active(WAITLISTING)
     entry.save()
     return entry
 
@@ -500,6 +504,8 @@ def waitlist_book(
         raise ValidationError(
             f"This waitlist entry is {entry.patient.full_name}'s, not {patient.full_name}'s. Nothing was booked."
         )
+    # Checked here as well as in `appointment_book`: moving the patient's visit to the offer books them too.
+    patient.require_active(BOOKING)
     # The entry before the schedule's locks: a second booking of the same offer waits here, then finds it closed.
     WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).first()
     entry.refresh_from_db(fields=["closed_at", "closed_reason"])

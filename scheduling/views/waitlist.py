@@ -1,6 +1,7 @@
 """The waitlist: patients who want an earlier slot, offered one when a matching visit is cancelled."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,8 +43,10 @@ def waitlist_new(request: HttpRequest) -> HttpResponse:
     if patient is None:
         messages.info(request, "Find the patient first, then add them to the waitlist from their chart.")
         return redirect("patients:list")
-    if patient.is_archived:
-        messages.error(request, "This patient is archived; restore them before adding them to the waitlist.")
+    try:
+        patient.require_active(services.WAITLISTING)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(patient)
     form = WaitlistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
