@@ -19,7 +19,7 @@ from clinic.redirects import next_url
 from clinic.roles import permission_required, require
 from outcomes import questionnaires
 from outcomes.forms import FollowUpForm, NotReachedForm
-from outcomes.models import FollowUp, FollowUpQuerySet, FollowUpStatus
+from outcomes.models import FollowUp, FollowUpQuerySet
 from outcomes.scoring import MIN_ANSWERED, SECTIONS
 from outcomes.services import followup_not_reached, followup_record
 from patients.models import Patient
@@ -198,7 +198,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _get_follow_up(request, pk)
     procedure = follow_up.procedure
     log_access(request, Kind.FOLLOW_UP, patient_id=procedure.patient_id, obj=follow_up)
-    closed = follow_up.status != FollowUpStatus.DUE or procedure.is_voided
+    closed = follow_up.is_closed
     form = None
     # A call posted after someone else closed the follow-up is refused by the service, and shown again with
     # what was typed beside who recorded what.
@@ -274,7 +274,7 @@ def _record_context(follow_up: FollowUp, form: FollowUpForm | None) -> dict[str,
 @require_POST
 def not_reached(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _get_follow_up(request, pk)
-    if follow_up.status != FollowUpStatus.DUE or follow_up.procedure.is_voided:
+    if follow_up.is_closed:
         messages.error(request, "This follow-up is already closed.")
         return _back(request)
     form = NotReachedForm(request.POST)
