@@ -16,7 +16,7 @@ from clinic.access import Kind, log_access
 from clinic.concurrency import StaleEdit
 from clinic.links import url_for_each
 from clinic.redirects import next_url
-from clinic.roles import permission_required, require
+from clinic.roles import permission_required, require, staff_user
 from outcomes import questionnaires
 from outcomes.forms import FollowUpForm, NotReachedForm
 from outcomes.models import FollowUp, FollowUpQuerySet
@@ -211,7 +211,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             followup_record(
                 follow_up=follow_up,
-                recorded_by=request.user,  # type: ignore[arg-type]
+                recorded_by=staff_user(request),
                 opened_version=form.opened_version(),
                 **form.record_fields(),
             )
@@ -283,7 +283,7 @@ def not_reached(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(list(form.errors["note"]))
         followup_not_reached(
             follow_up=follow_up,
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=staff_user(request),
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.roles import permission_required
+from clinic.roles import permission_required, staff_user
 from clinic.validators import record_id
 from patients.models import Patient
 from scheduling import services
@@ -50,7 +50,7 @@ def waitlist_new(request: HttpRequest) -> HttpResponse:
         return redirect(patient)
     form = WaitlistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.waitlist_add(patient=patient, created_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.waitlist_add(patient=patient, created_by=staff_user(request), **form.cleaned_data)
         messages.success(request, f"Added {patient.full_name} to the waitlist.")
         return redirect("scheduling:waitlist")
     return render(request, "scheduling/waitlist_form.html", {"form": form, "patient": patient})
