@@ -4,7 +4,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -204,12 +204,23 @@ def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | Non
 BOOKING = "booking"
 WAITLISTING = "adding them to the waitlist"
 
-# Typed text of a visit (`clinic.validators`): refused before anything is written, keyed as the forms key it.
-TEXT_FIELDS = ("reason", "notes")
+
+class VisitPlan(TypedDict):
+    """What the booking form says of a visit besides who, where and when: `appointment_book`'s and
+    `waitlist_book`'s arguments of the same names."""
+
+    visit_type: str
+    procedure_type: ProcedureType | None
+    planned_levels: str
+    planned_side: str
+    reason: str
+    notes: str
+    limit_reason: str
 
 
 def _check(slot: Slot, limit_reason: str, **text: str) -> None:
-    """The start within the bookable days and the typed text plain, before any lock is taken or row read."""
+    """The start within the bookable days and the typed text (`clinic.validators`) plain, before any lock is taken
+    or row read: refused before anything is written, keyed as the forms key it."""
     validators.check_record(
         Appointment(starts_at=slot.starts_at, limit_override_reason=limit_reason, **text),
         text=[*text, "limit_override_reason"],
@@ -267,9 +278,10 @@ def appointment_book(
     procedure_type: ProcedureType | None = None,
     planned_levels: str = "",
     planned_side: str = "",
+    reason: str = "",
+    notes: str = "",
     limit_reason: str = "",
     form_token: uuid.UUID | None = None,
-    **fields: Any,
 ) -> Appointment:
     """Book a visit; the same booking form (`form_token`) books once, a second post answering with the first."""
     appointment = Appointment(
@@ -284,9 +296,10 @@ def appointment_book(
         planned_side=planned_side if visit_type == VisitType.PROCEDURE else "",
         booked_by=booked_by,
         form_token=form_token,
-        **fields,
+        reason=reason,
+        notes=notes,
     )
-    _check(slot, limit_reason, **{name: fields.get(name, "") for name in TEXT_FIELDS})
+    _check(slot, limit_reason, reason=reason, notes=notes)
     return create_once(Appointment, form_token, lambda: _book(appointment, slot, limit_reason))
 
 
