@@ -29,7 +29,7 @@ TEXT_FIELDS = ("no_contrast_reason", "complication_note", "diagnoses", "note", "
 LOGGING = "logging a procedure"
 
 
-class _Details(TypedDict, total=False):
+class ProcedureDetails(TypedDict, total=False):
     """What a record says besides who, when, which procedure and its parts; each has the model's default, and the
     intent and approach the procedure type's usual ones (`ProcedureType.usual`)."""
 
@@ -54,7 +54,7 @@ class _Details(TypedDict, total=False):
     note: str
 
 
-class ProcedureFields(_Details):
+class ProcedureFields(ProcedureDetails):
     """What `procedure_log` records besides its patient, type, sites and drugs, by the model's names."""
 
     performed_at: datetime.datetime
@@ -67,7 +67,7 @@ class RecordFields(ProcedureFields):
     procedure_type: ProcedureType
 
 
-class ProcedureChanges(_Details, total=False):
+class ProcedureChanges(ProcedureDetails, total=False):
     """What a correction (`procedure_update`) may change: any of the entry form's fields."""
 
     performed_at: datetime.datetime
