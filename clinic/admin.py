@@ -30,6 +30,7 @@ from clinic import services
 from clinic.history_admin import HistoryAdmin, RecordAdmin
 from clinic.models import AccessLog, PasswordReset
 from clinic.paging import LargeTableAdmin
+from clinic.roles import staff_user
 
 STAFF_PERMISSION = "clinic.administer_staff"
 # What the user's own account never changes from this page.
@@ -95,7 +96,7 @@ class StaffAdmin(StaffAdministration, HistoryAdmin, UserAdmin):  # type: ignore[
     def save_model(self, request: HttpRequest, obj: User, form: Form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change and obj.has_usable_password():
-            services.staff_password_mark_given(user=obj, given_by=request.user)  # type: ignore[arg-type]
+            services.staff_password_mark_given(user=obj, given_by=staff_user(request))
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
@@ -111,7 +112,7 @@ class StaffAdmin(StaffAdministration, HistoryAdmin, UserAdmin):  # type: ignore[
             services.staff_password_reset(
                 user=user,
                 password=form.cleaned_data["password1"],
-                reset_by=request.user,  # type: ignore[arg-type]
+                reset_by=staff_user(request),
             )
             self.log_change(request, user, services.RESET_REASON)
             messages.success(request, f"{user} chooses a new password at their next login.")

@@ -86,7 +86,8 @@ class PGIC(models.IntegerChoices):
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def open(self) -> Self:
-        """Still to do. Calls of voided procedures are not among them: voiding cancels them in its transaction."""
+        """Still to do: the SQL side of `FollowUp.is_closed`. It reads the status alone, because voiding a
+        procedure cancels its calls still to do in the same transaction."""
         return self.filter(status=FollowUpStatus.DUE)
 
     def count_open(self, **buckets: Q) -> dict[str, int]:
@@ -179,7 +180,15 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return f"{self.label} after {self.procedure}"
 
+    @property
+    def is_closed(self) -> bool:
+        """Recorded, not reached or cancelled: nothing more is recorded on it. The pages and the recording services
+        all ask this one question. A voided procedure closes its calls whatever their status says: voiding cancels
+        them, and this reads the void itself as a second guard."""
+        return self.status != FollowUpStatus.DUE or self.procedure.is_voided
+
     def is_overdue(self, today: datetime.date) -> bool:
+        # The status alone, like `FollowUpQuerySet.open()`: a list of calls reads no procedure per row for this.
         return self.status == FollowUpStatus.DUE and self.due_on < today
 
 

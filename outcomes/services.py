@@ -56,7 +56,7 @@ def followup_reschedule(procedure: Procedure, performed_before: datetime.datetim
         .filter(Q(intent="") | Q(intent=procedure.intent))
         .order_by("active")
     }
-    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE).select_for_update():
+    for follow_up in FollowUp.objects.open().filter(procedure=procedure).select_for_update():
         interval = intervals.get(follow_up.label)
         follow_up.due_on = (
             interval.due_on(procedure.performed_at)
@@ -75,7 +75,7 @@ def followup_cancel_for_void(procedure: Procedure, performed_before: datetime.da
     """
     if not procedure.is_voided:
         return
-    for follow_up in FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE).select_for_update():
+    for follow_up in FollowUp.objects.open().filter(procedure=procedure).select_for_update():
         follow_up.status = FollowUpStatus.CANCELLED
         follow_up.version += 1
         follow_up._change_reason = "Cancelled: the procedure was voided"  # type: ignore[attr-defined]
@@ -94,13 +94,14 @@ def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:
 def _ensure_open(follow_up: FollowUp) -> None:
     """Refuse a follow-up already closed, checked under a row lock: two nurses calling one patient."""
     current = FollowUp.objects.select_for_update().select_related("procedure").get(pk=follow_up.pk)
+    if not current.is_closed:
+        return
     if current.procedure.is_voided:
         raise ValidationError("This procedure was voided; its follow-ups are closed.")
-    if current.status != FollowUpStatus.DUE:
-        raise ValidationError(
-            f"Already closed by {current.recorded_by.get_full_name() if current.recorded_by else 'someone'}: "
-            "it was not recorded again."
-        )
+    raise ValidationError(
+        f"Already closed by {current.recorded_by.get_full_name() if current.recorded_by else 'someone'}: "
+        "it was not recorded again."
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 import datetime
 import random
 from decimal import Decimal
-from typing import Any
 
 from patients import services
 from patients.models import Patient, Payer
@@ -129,7 +128,7 @@ def seed_patients(rng: random.Random, today: datetime.date) -> list[Patient]:
         born = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
         payer = payers["medicare"] if age >= 65 and rng.random() < 0.85 else rng.choice(list(payers.values()))
         anticoagulant = rng.random() < 0.18
-        fields: dict[str, Any] = {
+        fields: services.PatientFields = {
             "mrn": mrn,
             "first_name": first,
             "last_name": last,

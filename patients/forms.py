@@ -1,4 +1,5 @@
-from typing import Any
+import uuid
+from typing import Any, TypedDict, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -7,7 +8,14 @@ from django import forms
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
 from patients.models import Patient, Payer
-from patients.services import DUPLICATE_MRN, NAME_FIELDS
+from patients.services import DUPLICATE_MRN, NAME_FIELDS, PatientFields
+
+
+class Registration(TypedDict):
+    """`patient_register`'s arguments besides the patient's fields."""
+
+    allow_duplicate: bool
+    form_token: uuid.UUID | None
 
 
 class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
@@ -107,10 +115,11 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
             cleaned["anticoagulant"] = True
         return cleaned
 
-    def patient_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    def patient_fields(self) -> PatientFields:
+        # The form's fields are the record's (a test holds the two lists equal), cleaned to the model's types.
+        return cast(PatientFields, {name: self.cleaned_data[name] for name in self.Meta.fields})
 
-    def registration_fields(self) -> dict[str, Any]:
+    def registration_fields(self) -> Registration:
         """What registering needs besides the patient: the confirmation and the form's one-time token."""
         return {
             "allow_duplicate": bool(self.cleaned_data.get("confirm_not_duplicate")),

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Self
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import F, Q
@@ -298,6 +299,15 @@ class Patient(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    def require_active(self, before: str) -> None:
+        """Refuse new work for an archived patient; `before` names the work, as "booking" in the message.
+
+        The rule's one home: every service that logs, books or waitlists for a patient calls it, and the pages
+        that start such work call it too, to turn the patient away before the form rather than after it.
+        """
+        if self.is_archived:
+            raise ValidationError(f"This patient is archived; restore them before {before}.")
 
     def age(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()

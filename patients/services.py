@@ -6,7 +6,8 @@ audit row in the same transaction (the request middleware stamps who made the ch
 
 import datetime
 import uuid
-from typing import Any
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from clinic import validators
 from clinic.concurrency import create_once, take_version
 from patients import extensions
-from patients.models import Patient
+from patients.models import Patient, Payer
 
 GENERATED_MRN_DIGITS = 7
 DUPLICATE_MRN = "A patient with this MRN already exists."
@@ -76,7 +77,48 @@ def _save_checking_mrn(patient: Patient) -> None:
         raise
 
 
-def patient_register(*, allow_duplicate: bool = False, form_token: uuid.UUID | None = None, **fields: Any) -> Patient:
+class _Details(TypedDict, total=False):
+    """A patient's record besides their name, birth date and sex; each has the model's default, and a blank MRN
+    is generated."""
+
+    mrn: str
+    phone: str
+    email: str
+    address: str
+    payer: Payer | None
+    member_id: str
+    weight_kg: Decimal | None
+    primary_care_physician: str
+    anticoagulant: bool
+    anticoagulant_detail: str
+    diabetes: bool
+    contrast_allergy: bool
+    other_allergies: str
+    pregnant: bool
+    bone_density_risk: bool
+
+
+class PatientFields(_Details):
+    """What `patient_register` records, by the model's names: the registration form's fields."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    sex: str
+
+
+class PatientChanges(_Details, total=False):
+    """What a correction (`patient_update`) may change: any of the registration form's fields."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    sex: str
+
+
+def patient_register(
+    *, allow_duplicate: bool = False, form_token: uuid.UUID | None = None, **fields: Unpack[PatientFields]
+) -> Patient:
     """Register a patient, refusing someone already registered under this name and birth date unless
     `allow_duplicate` (the user confirmed a different person). The same registration form (`form_token`)
     registers once."""
@@ -84,7 +126,7 @@ def patient_register(*, allow_duplicate: bool = False, form_token: uuid.UUID | N
 
 
 @transaction.atomic
-def _register(allow_duplicate: bool, form_token: uuid.UUID | None, fields: dict[str, Any]) -> Patient:
+def _register(allow_duplicate: bool, form_token: uuid.UUID | None, fields: PatientFields) -> Patient:
     patient = Patient(form_token=form_token, **fields)
     _check(patient)
     _queue_registrations_born(patient.date_of_birth)
@@ -119,7 +161,7 @@ def _queue_registrations_born(born: datetime.date) -> None:
 
 
 @transaction.atomic
-def patient_update(*, patient: Patient, opened_version: int | None = None, **fields: Any) -> Patient:
+def patient_update(*, patient: Patient, opened_version: int | None = None, **fields: Unpack[PatientChanges]) -> Patient:
     """Save a correction; refused (`StaleEdit`) if the record changed since the form showed `opened_version`."""
     take_version(patient, opened_version)
     changed = frozenset(name for name, value in fields.items() if getattr(patient, name) != value)

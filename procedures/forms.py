@@ -5,7 +5,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
@@ -19,7 +19,7 @@ from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
 from procedures import exposure, limits, spine
 from procedures.models import Approach, Complication, Drug, Intent, Procedure, ProcedureType, Side
-from procedures.services import MedicationInput, SiteInput
+from procedures.services import MedicationInput, RecordFields, SiteInput
 
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 SITE_ROWS = 4
@@ -385,8 +385,9 @@ class ProcedureEntry:
     def medication_inputs(self) -> list[MedicationInput]:
         return [med for f in self.medication_forms if f.is_valid() and (med := f.medication())]
 
-    def record_fields(self) -> dict[str, Any]:
-        fields = {name: self.form.cleaned_data[name] for name in ProcedureForm.Meta.fields}
+    def record_fields(self) -> RecordFields:
+        # The form's fields are the record's (a test holds the two lists equal), cleaned to the model's types.
+        fields = cast(RecordFields, {name: self.form.cleaned_data[name] for name in ProcedureForm.Meta.fields})
         fields["intent"] = fields["intent"] or ""
         return fields
 

@@ -4,11 +4,12 @@ The limit check runs inside the same transaction as the save, with the patient's
 procedures saved at once for one patient cannot both slip under the same limit.
 """
 
+import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -24,6 +25,54 @@ from procedures.spine import LEVEL_ORDER
 
 OVERRIDE_NEEDED = "This procedure passes a hard limit. Give the clinical reason to go ahead, or change the plan."
 TEXT_FIELDS = ("no_contrast_reason", "complication_note", "diagnoses", "note", "override_reason")
+# What an archived patient is turned away from (`Patient.require_active`), here and on the entry page.
+LOGGING = "logging a procedure"
+
+
+class ProcedureDetails(TypedDict, total=False):
+    """What a record says besides who, when, which procedure and its parts; each has the model's default, and the
+    intent and approach the procedure type's usual ones (`ProcedureType.usual`)."""
+
+    intent: str
+    approach: str
+    guidance: str
+    fluoro_time_s: Decimal | None
+    air_kerma_mgy: Decimal | None
+    dap_gycm2: Decimal | None
+    contrast_agent: Drug | None
+    contrast_volume_ml: Decimal | None
+    no_contrast_reason: str
+    sedation: str
+    consent_obtained: bool
+    time_out_done: bool
+    nrs_pre: int | None
+    nrs_post: int | None
+    relief_post_pct: int | None
+    complications: str
+    complication_note: str
+    diagnoses: str
+    note: str
+
+
+class ProcedureFields(ProcedureDetails):
+    """What `procedure_log` records besides its patient, type, sites and drugs, by the model's names."""
+
+    performed_at: datetime.datetime
+    performed_by: User
+
+
+class RecordFields(ProcedureFields):
+    """The entry form's fields, all of them: what the form hands to logging and to a correction."""
+
+    procedure_type: ProcedureType
+
+
+class ProcedureChanges(ProcedureDetails, total=False):
+    """What a correction (`procedure_update`) may change: any of the entry form's fields."""
+
+    performed_at: datetime.datetime
+    performed_by: User
+    procedure_type: ProcedureType
 
 
 @dataclass(frozen=True)
@@ -113,7 +162,7 @@ def procedure_log(
     medications: Sequence[MedicationInput],
     override_reason: str = "",
     form_token: uuid.UUID | None = None,
-    **fields: Any,
+    **fields: Unpack[ProcedureFields],
 ) -> Procedure:
     """Log a procedure; the same entry form (`form_token`) logs it once, a second post answering with the first."""
     return create_once(
@@ -135,8 +184,7 @@ def _log(
     procedure: Procedure, sites: Sequence[SiteInput], medications: Sequence[MedicationInput], override_reason: str
 ) -> Procedure:
     patient, procedure_type = procedure.patient, procedure.procedure_type
-    if patient.is_archived:
-        raise ValidationError("This patient is archived; restore them before logging a procedure.")
+    patient.require_active(LOGGING)
     procedure.intent, procedure.approach = procedure_type.usual(intent=procedure.intent, approach=procedure.approach)
     _check(procedure, override_reason)
     _check_limits(procedure, sites, medications, override_reason)
@@ -163,7 +211,7 @@ def procedure_update(
     medications: Sequence[MedicationInput],
     override_reason: str = "",
     opened_version: int | None = None,
-    **fields: Any,
+    **fields: Unpack[ProcedureChanges],
 ) -> Procedure:
     """Correct a record. Every field's old value stays in the history; so do replaced sites and drugs.
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.access import Kind, log_access
 from clinic.redirects import next_url
-from clinic.roles import permission_required, require
+from clinic.roles import permission_required, require, staff_user
 from clinic.validators import record_id
 from patients.models import Patient
 from procedures import extensions, limits, services, spine, standing
@@ -55,14 +55,16 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
     if patient is None:
         messages.info(request, "Open the patient's chart first, then log the procedure from there.")
         return redirect("patients:list")
-    if patient.is_archived:
-        messages.error(request, "This patient is archived; restore them before logging a procedure.")
+    try:
+        patient.require_active(services.LOGGING)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(patient)
     initial, initial_sites = _prefill(request)
     entry = ProcedureEntry(
         request.POST or None,
         patient=patient,
-        user=request.user,  # type: ignore[arg-type]
+        user=staff_user(request),
         initial=initial,
         initial_sites=initial_sites,
     )
@@ -70,7 +72,7 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
         try:
             procedure = services.procedure_log(
                 patient=patient,
-                recorded_by=request.user,  # type: ignore[arg-type]
+                recorded_by=staff_user(request),
                 sites=entry.site_inputs(),
                 medications=entry.medication_inputs(),
                 override_reason=entry.override_reason,
@@ -106,7 +108,9 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if procedure.is_voided:
         messages.error(request, "A voided procedure cannot be changed.")
         return redirect(procedure)
-    entry = ProcedureEntry(request.POST or None, patient=procedure.patient, user=request.user, instance=procedure)  # type: ignore[arg-type]
+    entry = ProcedureEntry(
+        request.POST or None, patient=procedure.patient, user=staff_user(request), instance=procedure
+    )
     if request.method == "POST" and entry.is_valid():
         try:
             services.procedure_update(
@@ -136,7 +140,7 @@ def procedure_check(request: HttpRequest) -> HttpResponse:
     procedure_id = record_id(request.POST.get("procedure"))
     if procedure_id is not None:
         instance = _get_procedure(request, procedure_id, "procedures.change_procedure")
-    entry = ProcedureEntry(request.POST, patient=patient, user=request.user, instance=instance, checking=True)  # type: ignore[arg-type]
+    entry = ProcedureEntry(request.POST, patient=patient, user=staff_user(request), instance=instance, checking=True)
     entry.is_valid()
     check, advice = _check(entry)
     return render(request, "procedures/_check.html", {"entry": entry, "check": check, "advice": advice})
@@ -159,7 +163,7 @@ def procedure_void(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(list(form.errors["reason"]))
-        services.procedure_void(procedure=procedure, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        services.procedure_void(procedure=procedure, by=staff_user(request), reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, f"Not voided. {' '.join(error.messages)}")
     else:

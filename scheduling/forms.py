@@ -174,9 +174,17 @@ class BookingForm(SlotForm, OnceToken):
             planned_side=cleaned.get("planned_side") or "",
         )
 
-    def booking_fields(self) -> dict[str, Any]:
-        names = ("visit_type", "procedure_type", "planned_levels", "planned_side", "reason", "notes", "limit_reason")
-        return {name: self.cleaned_data.get(name) or ("" if name != "procedure_type" else None) for name in names}
+    def booking_fields(self) -> services.VisitPlan:
+        data = self.cleaned_data
+        return {
+            "visit_type": data.get("visit_type") or "",
+            "procedure_type": data.get("procedure_type") or None,
+            "planned_levels": data.get("planned_levels") or "",
+            "planned_side": data.get("planned_side") or "",
+            "reason": data.get("reason") or "",
+            "notes": data.get("notes") or "",
+            "limit_reason": data.get("limit_reason") or "",
+        }
 
 
 class CancelForm(forms.Form):

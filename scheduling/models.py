@@ -2,7 +2,7 @@
 
 Times are stored in UTC and shown in the clinic's TIME_ZONE. Double booking is refused twice over:
 in the booking transaction (both databases) and, on PostgreSQL, by exclusion constraints on the time
-range (migration 0002), which make two concurrent bookings of one slot impossible.
+range (`scheduling.constraints`), which make two concurrent bookings of one slot impossible.
 """
 
 import datetime
@@ -22,6 +22,7 @@ from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType, Side
 from procedures.spine import LEVEL_ORDER
+from scheduling.constraints import no_overlap
 
 
 class Room(models.Model):
@@ -262,6 +263,10 @@ class Appointment(models.Model):
                 condition=~Q(visit_type="procedure") | Q(procedure_type__isnull=False),
                 name="appointment_procedure_has_type",
                 violation_error_message="A procedure visit needs the planned procedure.",
+            ),
+            *(
+                no_overlap(f"appointment_{column}_no_overlap", column, FREEING_STATUSES)
+                for column in ("physician", "room", "patient")
             ),
         ]
         indexes = [

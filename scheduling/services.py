@@ -4,7 +4,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -201,12 +201,27 @@ def _recheck_others(appointment: Appointment, checker: limits.LimitChecker | Non
         appointment_limits_recheck(appointment.patient, exclude=appointment, checker=checker)
 
 
-# Typed text of a visit (`clinic.validators`): refused before anything is written, keyed as the forms key it.
-TEXT_FIELDS = ("reason", "notes")
+# What an archived patient is turned away from (`Patient.require_active`), here and on the waitlist page.
+BOOKING = "booking"
+WAITLISTING = "adding them to the waitlist"
+
+
+class VisitPlan(TypedDict):
+    """What the booking form says of a visit besides who, where and when: `appointment_book`'s and
+    `waitlist_entry_book`'s arguments of the same names."""
+
+    visit_type: str
+    procedure_type: ProcedureType | None
+    planned_levels: str
+    planned_side: str
+    reason: str
+    notes: str
+    limit_reason: str
 
 
 def _check(slot: Slot, limit_reason: str, **text: str) -> None:
-    """The start within the bookable days and the typed text plain, before any lock is taken or row read."""
+    """The start within the bookable days and the typed text (`clinic.validators`) plain, before any lock is taken
+    or row read: refused before anything is written, keyed as the forms key it."""
     validators.check_record(
         Appointment(starts_at=slot.starts_at, limit_override_reason=limit_reason, **text),
         text=[*text, "limit_override_reason"],
@@ -264,9 +279,10 @@ def appointment_book(
     procedure_type: ProcedureType | None = None,
     planned_levels: str = "",
     planned_side: str = "",
+    reason: str = "",
+    notes: str = "",
     limit_reason: str = "",
     form_token: uuid.UUID | None = None,
-    **fields: Any,
 ) -> Appointment:
     """Book a visit; the same booking form (`form_token`) books once, a second post answering with the first."""
     appointment = Appointment(
@@ -281,17 +297,17 @@ def appointment_book(
         planned_side=planned_side if visit_type == VisitType.PROCEDURE else "",
         booked_by=booked_by,
         form_token=form_token,
-        **fields,
+        reason=reason,
+        notes=notes,
     )
-    _check(slot, limit_reason, **{name: fields.get(name, "") for name in TEXT_FIELDS})
+    _check(slot, limit_reason, reason=reason, notes=notes)
     return create_once(Appointment, form_token, lambda: _book(appointment, slot, limit_reason))
 
 
 @transaction.atomic
 def _book(appointment: Appointment, slot: Slot, limit_reason: str) -> Appointment:
     patient = appointment.patient
-    if patient.is_archived:
-        raise ValidationError("This patient is archived; restore them before booking.")
+    patient.require_active(BOOKING)
     _lock(patient, slot)
     # The patient's row is locked: their recorded history is read once for this check and the re-check.
     checker = limits.LimitChecker(patient)
@@ -429,6 +445,7 @@ def waitlist_entry_add(
 
 @transaction.atomic
 def _save_entry(entry: WaitlistEntry) -> WaitlistEntry:
+    entry.patient.require_active(WAITLISTING)
     entry.save()
     return entry
 
@@ -501,6 +518,8 @@ def waitlist_entry_book(
         raise ValidationError(
             f"This waitlist entry is {entry.patient.full_name}'s, not {patient.full_name}'s. Nothing was booked."
         )
+    # Checked here as well as in `appointment_book`: moving the patient's visit to the offer books them too.
+    patient.require_active(BOOKING)
     # The entry before the schedule's locks: a second booking of the same offer waits here, then finds it closed.
     WaitlistEntry.objects.select_for_update().filter(pk=entry.pk).first()
     entry.refresh_from_db(fields=["closed_at", "closed_reason"])

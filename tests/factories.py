@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -20,8 +20,8 @@ def payer(name: str = "Medicare", key: str = "medicare") -> Payer:
     return found
 
 
-def patient(**fields: Any) -> Patient:
-    values: dict[str, Any] = {
+def patient(**fields: Unpack[services.PatientChanges]) -> Patient:
+    values: services.PatientFields = {
         "first_name": "Maria",
         "last_name": "Lopez",
         "date_of_birth": datetime.date(1961, 4, 2),
@@ -51,7 +51,7 @@ def procedure(
     drugs: tuple[tuple[str, str], ...] = (("Dexamethasone sodium phosphate", "10"),),
     physician: User | None = None,
     override_reason: str = "",
-    **fields: Any,
+    **fields: Unpack[procedure_services.ProcedureDetails],
 ) -> Procedure:
     """A procedure logged through the service, at 10:00 clinic time on `on`."""
     doctor = physician or physician_user()

@@ -16,10 +16,10 @@ from clinic.access import Kind, log_access
 from clinic.concurrency import StaleEdit
 from clinic.links import url_for_each
 from clinic.redirects import next_url
-from clinic.roles import permission_required, require
+from clinic.roles import permission_required, require, staff_user
 from outcomes import questionnaires
 from outcomes.forms import FollowUpForm, NotReachedForm
-from outcomes.models import FollowUp, FollowUpQuerySet, FollowUpStatus
+from outcomes.models import FollowUp, FollowUpQuerySet
 from outcomes.scoring import MIN_ANSWERED, SECTIONS
 from outcomes.services import followup_mark_not_reached, followup_record
 from patients.models import Patient
@@ -198,7 +198,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _get_follow_up(request, pk)
     procedure = follow_up.procedure
     log_access(request, Kind.FOLLOW_UP, patient_id=procedure.patient_id, obj=follow_up)
-    closed = follow_up.status != FollowUpStatus.DUE or procedure.is_voided
+    closed = follow_up.is_closed
     form = None
     # A call posted after someone else closed the follow-up is refused by the service, and shown again with
     # what was typed beside who recorded what.
@@ -211,7 +211,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             followup_record(
                 follow_up=follow_up,
-                recorded_by=request.user,  # type: ignore[arg-type]
+                recorded_by=staff_user(request),
                 opened_version=form.opened_version(),
                 **form.record_fields(),
             )
@@ -274,7 +274,7 @@ def _record_context(follow_up: FollowUp, form: FollowUpForm | None) -> dict[str,
 @require_POST
 def not_reached(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _get_follow_up(request, pk)
-    if follow_up.status != FollowUpStatus.DUE or follow_up.procedure.is_voided:
+    if follow_up.is_closed:
         messages.error(request, "This follow-up is already closed.")
         return _back(request)
     form = NotReachedForm(request.POST)
@@ -283,7 +283,7 @@ def not_reached(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(list(form.errors["note"]))
         followup_mark_not_reached(
             follow_up=follow_up,
-            recorded_by=request.user,  # type: ignore[arg-type]
+            recorded_by=staff_user(request),
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.redirects import next_url
-from clinic.roles import Role, has_role, permission_required, require
+from clinic.roles import Role, has_role, permission_required, require, staff_user
 from clinic.validators import record_id
 from patients.models import Patient
 from scheduling import calendar, services
@@ -84,7 +84,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 appointment = services.appointment_book(
                     patient=form.cleaned_data["patient"],
                     slot=form.slot(form.cleaned_data["visit_type"]),
-                    booked_by=request.user,  # type: ignore[arg-type]
+                    booked_by=staff_user(request),
                     form_token=form.cleaned_data.get("form_token"),
                     **form.booking_fields(),
                 )
@@ -93,7 +93,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     entry=entry,
                     patient=form.cleaned_data["patient"],
                     slot=form.slot(form.cleaned_data["visit_type"]),
-                    booked_by=request.user,  # type: ignore[arg-type]
+                    booked_by=staff_user(request),
                     **form.booking_fields(),
                 )
         except ValidationError as error:

@@ -1,12 +1,13 @@
 """The waitlist: patients who want an earlier slot, offered one when a matching visit is cancelled."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.roles import permission_required
+from clinic.roles import permission_required, staff_user
 from patients.models import Patient
 from scheduling import services
 from scheduling.forms_waitlist import WaitlistCloseForm, WaitlistForm
@@ -33,12 +34,14 @@ def waitlist_new(request: HttpRequest) -> HttpResponse:
     if patient is None:
         messages.info(request, "Find the patient first, then add them to the waitlist from their chart.")
         return redirect("patients:list")
-    if patient.is_archived:
-        messages.error(request, "This patient is archived; restore them before adding them to the waitlist.")
+    try:
+        patient.require_active(services.WAITLISTING)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(patient)
     form = WaitlistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.waitlist_entry_add(patient=patient, created_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.waitlist_entry_add(patient=patient, created_by=staff_user(request), **form.cleaned_data)
         messages.success(request, f"Added {patient.full_name} to the waitlist.")
         return redirect("scheduling:waitlist")
     return render(request, "scheduling/waitlist_form.html", {"form": form, "patient": patient})

@@ -1,7 +1,7 @@
 """Two people edit one patient at once: the second save is refused with the first one's change, and nothing
 either of them typed is lost."""
 
-from typing import Any
+from typing import Any, Unpack
 
 import pytest
 from django.urls import reverse
@@ -94,7 +94,7 @@ def test_every_saved_change_counts_one_more_version(client, frontdesk):
 def test_two_edits_saved_at_the_same_moment_from_one_version_let_exactly_one_through():
     patient = factories.patient(phone="(555) 013-4567", address="1 Old Road")
 
-    def edit(**change: str):
+    def edit(**change: Unpack[services.PatientChanges]):
         return lambda: services.patient_update(patient=Patient.objects.get(pk=patient.pk), opened_version=1, **change)
 
     outcomes = at_once([edit(phone="(555) 999-0000"), edit(address="22 New Street")])

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -115,6 +116,16 @@ def test_an_archived_patient_is_not_added(client, frontdesk, patient):
     response = client.post(f"{NEW}?patient={patient.pk}", form_data())
     assert response.status_code == 302
     assert response.url == patient.get_absolute_url()
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_the_waitlist_service_refuses_an_archived_patient(frontdesk, patient):
+    patient_services.patient_archive(patient=patient, reason="Moved away")
+    with pytest.raises(ValidationError) as refused:
+        services.waitlist_entry_add(
+            patient=patient, visit_type=VisitType.FOLLOW_UP, earliest_on=timezone.localdate(), created_by=frontdesk
+        )
+    assert refused.value.messages == ["This patient is archived; restore them before adding them to the waitlist."]
     assert not WaitlistEntry.objects.exists()
 
 

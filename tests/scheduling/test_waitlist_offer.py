@@ -299,3 +299,18 @@ def test_the_cancel_page_costs_the_same_queries_for_2_or_8_offers(client, frontd
     few = cancel_queries(client, visits[0])
     add_offers(6, 2)
     assert cancel_queries(client, visits[1]) == few
+
+
+def test_an_archived_patient_is_not_booked_from_the_waitlist_even_by_moving_their_visit(
+    frontdesk, freed, later_visit, entry
+):
+    from patients.services import patient_archive
+
+    patient_archive(patient=entry.patient, reason="Moved away")
+    with pytest.raises(ValidationError) as refused:
+        book_offer(entry, freed, frontdesk)
+    assert refused.value.messages == ["This patient is archived; restore them before booking."]
+    later_visit.refresh_from_db()
+    assert later_visit.local_start == at(LATER, 9)
+    entry.refresh_from_db()
+    assert entry.is_open
