@@ -27,7 +27,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from clinic import services
-from clinic.history_admin import HistoryAdmin, RecordAdmin
+from clinic.history_admin import HistoryAdmin, RecordAdmin, ViewOnlyAdmin
 from clinic.models import AccessLog, PasswordReset
 from clinic.paging import LargeTableAdmin
 from clinic.roles import staff_user
@@ -147,35 +147,17 @@ class RoleAdmin(StaffAdministration, RecordAdmin):
 
 
 @admin.register(PasswordReset)
-class PasswordResetAdmin(StaffAdministration, admin.ModelAdmin[PasswordReset]):
+class PasswordResetAdmin(StaffAdministration, ViewOnlyAdmin, admin.ModelAdmin[PasswordReset]):
     """Who set whose password, and when the user replaced it: the audit of resets."""
 
     list_display = ["user", "reset_by", "reset_at", "changed_at"]
     list_select_related = ["user", "reset_by"]
     ordering = ["-reset_at"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(LargeTableAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AccessLogAdmin(LargeTableAdmin, ViewOnlyAdmin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("at", "user", "kind", "patient_id", "object_id", "path", "ip")
     list_filter = ("kind",)
     list_select_related = ("user",)
     readonly_fields = ("at", "user", "ip", "user_agent", "kind", "patient_id", "object_id", "path")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

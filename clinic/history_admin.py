@@ -50,11 +50,9 @@ class HistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         return super().render_history_view(request, template, context, **kwargs)
 
 
-class RecordAdmin(HistoryAdmin):
-    """Clinical records: shown for audit, never added, changed, deleted or reverted here."""
-
-    def may_revert(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ViewOnlyAdmin:
+    """For a model admin of rows written only by the clinic's own work (records, audit trails): listed and shown,
+    never added, changed or deleted from the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -63,4 +61,11 @@ class RecordAdmin(HistoryAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RecordAdmin(ViewOnlyAdmin, HistoryAdmin):
+    """Clinical records: shown for audit, never added, changed, deleted or reverted here."""
+
+    def may_revert(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
