@@ -43,23 +43,26 @@ class Questionnaire:
         ]
 
 
+# The Neck Disability Index took its first section word for word from the Oswestry index: one section, asked in both.
+PAIN_INTENSITY = Section(
+    "Pain intensity",
+    (
+        "I have no pain at the moment",
+        "The pain is very mild at the moment",
+        "The pain is moderate at the moment",
+        "The pain is fairly severe at the moment",
+        "The pain is very severe at the moment",
+        "The pain is the worst imaginable at the moment",
+    ),
+)
+
 ODI = Questionnaire(
     key="odi",
     abbreviation="ODI",
     name="Oswestry Disability Index",
     region=Region.LUMBOSACRAL,
     sections=(
-        Section(
-            "Pain intensity",
-            (
-                "I have no pain at the moment",
-                "The pain is very mild at the moment",
-                "The pain is moderate at the moment",
-                "The pain is fairly severe at the moment",
-                "The pain is very severe at the moment",
-                "The pain is the worst imaginable at the moment",
-            ),
-        ),
+        PAIN_INTENSITY,
         Section(
             "Personal care (washing, dressing)",
             (
@@ -168,17 +171,7 @@ NDI = Questionnaire(
     name="Neck Disability Index",
     region=Region.CERVICOTHORACIC,
     sections=(
-        Section(
-            "Pain intensity",
-            (
-                "I have no pain at the moment",
-                "The pain is very mild at the moment",
-                "The pain is moderate at the moment",
-                "The pain is fairly severe at the moment",
-                "The pain is very severe at the moment",
-                "The pain is the worst imaginable at the moment",
-            ),
-        ),
+        PAIN_INTENSITY,
         Section(
             "Personal care (washing, dressing)",
             (
