@@ -65,19 +65,25 @@ def _totals(label: str, rows: list[dict[str, Any]]) -> list[list[str | int]]:
     return [[label, *_responder_cells(summed(rows, *RESPONSE_KEYS))]] if rows else []
 
 
-def responders_by_family(criteria: Criteria) -> Table:
-    rows = by_family(totals(criteria, [FAMILY]))
-    labels = [family_label(r[FAMILY]) for r in rows]
+def _responder_table(
+    grouped_by: str, all_label: str, labels: list[str], rows: list[dict[str, Any]], *, horizontal: bool = False
+) -> Table:
+    """The responder rates of each group (`labels[i]` names `rows[i]`), their total, and their chart."""
     return Table(
-        slug="responders-by-family",
-        title="Responder rate by family",
+        slug=f"responders-by-{grouped_by}",
+        title=f"Responder rate by {grouped_by}",
         note=RESPONDER_NOTE,
-        columns=["Family", *RESPONDER_COLUMNS],
+        columns=[grouped_by.capitalize(), *RESPONDER_COLUMNS],
         rows=[[label, *_responder_cells(r)] for label, r in zip(labels, rows, strict=True)],
-        totals=_totals("All families", rows),
-        chart=_responder_chart(labels, rows),
+        totals=_totals(all_label, rows),
+        chart=_responder_chart(labels, rows, horizontal=horizontal),
         wide=True,
     )
+
+
+def responders_by_family(criteria: Criteria) -> Table:
+    rows = by_family(totals(criteria, [FAMILY]))
+    return _responder_table("family", "All families", [family_label(r[FAMILY]) for r in rows], rows)
 
 
 def responders_by_physician(criteria: Criteria) -> Table:
@@ -85,17 +91,8 @@ def responders_by_physician(criteria: Criteria) -> Table:
     order = ("physician__last_name", "physician__first_name", "physician__username")
     rows = sorted(totals(criteria, [*names, "physician"]), key=lambda r: tuple(r[key] or "" for key in order))
     labels = [person(*(r[key] for key in names)) for r in rows]
-    return Table(
-        slug="responders-by-physician",
-        title="Responder rate by physician",
-        note=RESPONDER_NOTE,
-        columns=["Physician", *RESPONDER_COLUMNS],
-        rows=[[label, *_responder_cells(r)] for label, r in zip(labels, rows, strict=True)],
-        totals=_totals("All physicians", rows),
-        # Physicians are few: bars across, so one physician is not one wide lonely group.
-        chart=_responder_chart(labels, rows, horizontal=True),
-        wide=True,
-    )
+    # Physicians are few: bars across, so one physician is not one wide lonely group.
+    return _responder_table("physician", "All physicians", labels, rows, horizontal=True)
 
 
 def _nrs_cells(label: str, row: dict[str, Any]) -> list[str | int]:
