@@ -7,6 +7,7 @@ from django import forms
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
+from clinic.forms import ReasonField
 from patients.models import Patient, Payer
 from patients.services import DUPLICATE_MRN, NAME_FIELDS, PatientFields
 
@@ -128,9 +129,8 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
 
 
 class ArchiveForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         max_length=300,
-        validators=[validators.validate_name],
         label="Reason for archiving",
         help_text="e.g. duplicate of MRN 1000123, moved away, deceased",
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
+from clinic.forms import ReasonField
 from clinic.roles import Role, has_role
 from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
@@ -159,9 +160,8 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         max_length=Procedure._meta.get_field("void_reason").max_length,
-        validators=[validators.validate_name],
         label="Reason for voiding",
         error_messages={"required": "Say why this record is void."},
     )

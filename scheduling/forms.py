@@ -8,6 +8,7 @@ from django import forms
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
+from clinic.forms import ReasonField
 from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
 from procedures.models import ProcedureType, Side
@@ -188,9 +189,8 @@ class BookingForm(SlotForm, OnceToken):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         max_length=Appointment._meta.get_field("cancel_reason").max_length,
-        validators=[validators.validate_name],
         label="Reason for cancelling",
         error_messages={"required": "Say why the visit is cancelled."},
     )
