@@ -9,7 +9,7 @@ records read in a second, and related names in one query per related model.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -87,6 +87,20 @@ class Reading:
     hidden: frozenset[str] = frozenset()
     # Fields a new record shows when set (e.g. the limits a procedure was logged past), as changes from nothing.
     on_create: tuple[str, ...] = ()
+
+
+def status_or_moved(status_labels: Mapping[str, str], time_field: str) -> Callable[[Any, set[str]], str | None]:
+    """`Reading.what` for something booked for a time (a visit, a follow-up call): a change of status reads as the
+    new status, a change of its time as "Moved", anything else as a change."""
+
+    def what(record: Any, fields: set[str]) -> str | None:
+        if "status" in fields:
+            return status_labels.get(record.status, str(record.status))
+        if time_field in fields:
+            return "Moved"
+        return None
+
+    return what
 
 
 def entries(model: type[Model], records: Iterable[Any], reading: Reading = Reading()) -> list[HistoryEntry]:

@@ -6,7 +6,7 @@ from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.audit import HistoryEntry, HistorySource, Reading, entries, latest_versions
+from clinic.audit import HistoryEntry, HistorySource, Reading, entries, latest_versions, status_or_moved
 from outcomes.models import FollowUp, FollowUpStatus
 from procedures.models import Procedure
 
@@ -20,19 +20,11 @@ def _subject(record: Any) -> str:
     return f"{record.label} follow-up of {procedure.procedure_type.name} on {on:%Y-%m-%d}"
 
 
-def _what(record: Any, fields: set[str]) -> str | None:
-    if "status" in fields:
-        return STATUS_LABELS.get(record.status, str(record.status))
-    if "due_on" in fields:
-        return "Moved"
-    return None
-
-
 READING = Reading(
     created="Scheduled",
     subject=_subject,
     url=lambda record: reverse("outcomes:record", args=[record.id]),
-    what=_what,
+    what=status_or_moved(STATUS_LABELS, "due_on"),
     # The questionnaires' answers are summed in their scores, which are shown.
     hidden=frozenset({"odi_answers", "ndi_answers"}),
 )

@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.audit import HistoryEntry, HistorySource, Reading, entries, latest_versions
+from clinic.audit import HistoryEntry, HistorySource, Reading, entries, latest_versions, status_or_moved
 from scheduling.models import Appointment, Status, VisitType
 
 STATUS_LABELS: dict[str, str] = dict(Status.choices)
@@ -17,19 +17,11 @@ def _subject(record: Any) -> str:
     return f"{VISIT_LABELS.get(record.visit_type, record.visit_type)} visit on {when:%Y-%m-%d %H:%M}"
 
 
-def _what(record: Any, fields: set[str]) -> str | None:
-    if "status" in fields:
-        return STATUS_LABELS.get(record.status, str(record.status))
-    if "starts_at" in fields:
-        return "Moved"
-    return None
-
-
 READING = Reading(
     created="Booked",
     subject=_subject,
     url=lambda record: reverse("scheduling:detail", args=[record.id]),
-    what=_what,
+    what=status_or_moved(STATUS_LABELS, "starts_at"),
     # The limit check's snapshot is re-run on its own; its text is on the visit's page.
     hidden=frozenset({"limit_summary"}),
 )
