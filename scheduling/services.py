@@ -4,7 +4,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, NamedTuple, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -206,11 +206,11 @@ BOOKING = "booking"
 WAITLISTING = "adding them to the waitlist"
 
 
-class VisitPlan(TypedDict):
-    """What the booking form says of a visit besides who, where and when: `appointment_book`'s and
-    `waitlist_entry_book`'s arguments of the same names."""
+class VisitPlan(TypedDict, total=False):
+    """What the booking form says of a visit besides who, where and when: `appointment_book`'s arguments of the
+    same names, which `waitlist_entry_book` passes on to it."""
 
-    visit_type: str
+    visit_type: Required[str]
     procedure_type: ProcedureType | None
     planned_levels: str
     planned_side: str
@@ -500,19 +500,13 @@ def waitlist_entry_book(
     patient: Patient,
     slot: Slot,
     booked_by: User,
-    visit_type: str,
-    procedure_type: ProcedureType | None = None,
-    planned_levels: str = "",
-    planned_side: str = "",
-    reason: str = "",
-    notes: str = "",
-    limit_reason: str = "",
+    **plan: Unpack[VisitPlan],
 ) -> Appointment:
     """Give a waitlisted patient the offered slot and close their entry with the visit.
 
     A patient who already has a visit coming up (`waitlist_visit_to_move`) has that visit moved here,
-    keeping its planned procedure, levels, side, reason and notes, so they never hold two; anyone else
-    gets a new visit as described by the remaining arguments.
+    keeping its planned procedure, levels, side, reason and notes, so they never hold two (only the plan's
+    `limit_reason` applies to the move); anyone else gets a new visit booked as the plan describes.
     """
     if entry.patient_id != patient.pk:
         raise ValidationError(
@@ -530,21 +524,10 @@ def waitlist_entry_book(
     visit = waitlist_visit_to_move(entry)
     if visit is not None:
         moved_from = visit.local_start
-        appointment = appointment_move(appointment=visit, slot=slot, limit_reason=limit_reason)
+        appointment = appointment_move(appointment=visit, slot=slot, limit_reason=plan.get("limit_reason", ""))
         closed_reason = f"Booked from the waitlist: moved their visit from {moved_from:%a %Y-%m-%d %H:%M}"
     else:
-        appointment = appointment_book(
-            patient=patient,
-            slot=slot,
-            visit_type=visit_type,
-            booked_by=booked_by,
-            procedure_type=procedure_type,
-            planned_levels=planned_levels,
-            planned_side=planned_side,
-            reason=reason,
-            notes=notes,
-            limit_reason=limit_reason,
-        )
+        appointment = appointment_book(patient=patient, slot=slot, booked_by=booked_by, **plan)
         closed_reason = "Booked from the waitlist"
     waitlist_entry_close(entry=entry, reason=closed_reason, appointment=appointment)
     return appointment
