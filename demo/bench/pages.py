@@ -160,6 +160,21 @@ def _search(name: str, path: str, *, htmx: bool = False) -> Page:
     return Page(name, FRONT_DESK, path, htmx=htmx, goal_p50=15, goal_p95=30)
 
 
+def _booking_post(name: str, data: dict[str, str], *, goal_note: str = "") -> Page:
+    """The booking form saved: it redirects, and the booking is cancelled after each request (`books`)."""
+    return Page(
+        name,
+        FRONT_DESK,
+        reverse("scheduling:new"),
+        method="POST",
+        data=data,
+        goal_p50=15,
+        goal_note=goal_note,
+        expect=302,
+        books=True,
+    )
+
+
 def pages(subjects: Subjects) -> list[Page]:
     day = subjects.busy_day.isoformat()
     patients = reverse("patients:list")
@@ -194,16 +209,7 @@ def pages(subjects: Subjects) -> list[Page]:
             f"{reverse('scheduling:patient_search')}?q={NAME_FRAGMENT}",
             htmx=True,
         ),
-        Page(
-            "booking POST: follow-up visit",
-            FRONT_DESK,
-            reverse("scheduling:new"),
-            method="POST",
-            data=_booking(subjects, subjects.plain_patient, VisitType.FOLLOW_UP),
-            goal_p50=15,
-            expect=302,
-            books=True,
-        ),
+        _booking_post("booking POST: follow-up visit", _booking(subjects, subjects.plain_patient, VisitType.FOLLOW_UP)),
         Page(
             BOOKING_CHECK,
             FRONT_DESK,
@@ -213,16 +219,10 @@ def pages(subjects: Subjects) -> list[Page]:
             htmx=True,
             goal_note="the limit check a procedure booking adds",
         ),
-        Page(
+        _booking_post(
             "booking POST: procedure, heaviest patient",
-            FRONT_DESK,
-            reverse("scheduling:new"),
-            method="POST",
-            data=_booking(subjects, subjects.heavy, VisitType.PROCEDURE),
-            goal_p50=15,
+            _booking(subjects, subjects.heavy, VisitType.PROCEDURE),
             goal_note="15 ms + the limit check",
-            expect=302,
-            books=True,
         ),
         Page(CHART, PHYSICIAN, reverse("patients:chart", args=[subjects.heavy.pk]), goal_p50=40),
         Page(
