@@ -40,6 +40,13 @@ class Table:
     def db_table(self) -> str:
         return self.model._meta.db_table
 
+    def row(self, **values: object) -> tuple[object, ...]:
+        """Values named by column, in the columns' order: a row cannot drift from the columns it is written under."""
+        if len(values) != len(self.columns):
+            missing, extra = set(self.columns) - set(values), set(values) - set(self.columns)
+            raise ValueError(f"{self.db_table}: missing {sorted(missing)}, not columns {sorted(extra)}.")
+        return tuple([values[name] for name in self.columns])
+
     def db_columns(self) -> list[str]:
         by_attname = {f.attname: f.column for f in self.model._meta.concrete_fields}
         return [by_attname[name] for name in (*self.columns, *self.constants)]

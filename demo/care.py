@@ -11,7 +11,7 @@ transforaminal ESI one or two levels, a medial branch block the two levels of on
 procedures (sacroiliac joint, knee, trigger points, nerves) carry no spinal level.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from procedures.demo import CONTRAST, DEFAULT_NOTE, DIAGNOSES, DOSES, NO_CONTRAST_REASON, NOTES
 
@@ -49,6 +49,40 @@ class Kind:
     note: str = DEFAULT_NOTE
     no_contrast_reason: str = ""
 
+
+# Cervical facets are blocked and ablated as the lumbar ones are, at other levels and for other diagnoses: the
+# cervical kinds below are these with only what differs.
+LUMBAR_MBB = Kind(
+    "mbb",
+    15,
+    "L3-L4+L4-L5 L4-L5+L5-S1 L4-L5+L5-S1",
+    "bilateral bilateral left right",
+    "-",
+    "bupi-05",
+    "fluoroscopy",
+    (30, 90),
+    True,
+    "local",
+    DIAGNOSES["mbb"],
+    "Axial low back pain: diagnostic medial branch block",
+    NOTES["mbb"],
+)
+LUMBAR_RFA = Kind(
+    "rfa-facet",
+    30,
+    "L3-L4+L4-L5 L4-L5+L5-S1",
+    "bilateral right left",
+    "-",
+    "lido-2",
+    "fluoroscopy",
+    (45, 90),
+    False,
+    "local minimal minimal",
+    DIAGNOSES["rfa"],
+    "Facet RFA after two positive blocks",
+    NOTES["rfa"],
+    NO_CONTRAST_REASON["rfa"],
+)
 
 KINDS: dict[str, Kind] = {
     "tfesi": Kind(
@@ -123,67 +157,22 @@ KINDS: dict[str, Kind] = {
         "Diagnostic nerve root block before surgical referral",
         "Concordant radicular pain reproduced; relief to be recorded over the next 6 hours.",
     ),
-    "mbb": Kind(
-        "mbb",
-        15,
-        "L3-L4+L4-L5 L4-L5+L5-S1 L4-L5+L5-S1",
-        "bilateral bilateral left right",
-        "-",
-        "bupi-05",
-        "fluoroscopy",
-        (30, 90),
-        True,
-        "local",
-        DIAGNOSES["mbb"],
-        "Axial low back pain: diagnostic medial branch block",
-        NOTES["mbb"],
+    "mbb": LUMBAR_MBB,
+    "cmbb": replace(
+        LUMBAR_MBB,
+        places="C3-C4+C4-C5 C4-C5+C5-C6 C5-C6+C6-C7",
+        sides="bilateral left right",
+        diagnoses=("M47.812", "M47.812, M54.2"),
+        reason="Axial neck pain: diagnostic medial branch block",
     ),
-    "cmbb": Kind(
-        "mbb",
-        15,
-        "C3-C4+C4-C5 C4-C5+C5-C6 C5-C6+C6-C7",
-        "bilateral left right",
-        "-",
-        "bupi-05",
-        "fluoroscopy",
-        (30, 90),
-        True,
-        "local",
-        ("M47.812", "M47.812, M54.2"),
-        "Axial neck pain: diagnostic medial branch block",
-        NOTES["mbb"],
-    ),
-    "rfa": Kind(
-        "rfa-facet",
-        30,
-        "L3-L4+L4-L5 L4-L5+L5-S1",
-        "bilateral right left",
-        "-",
-        "lido-2",
-        "fluoroscopy",
-        (45, 90),
-        False,
-        "local minimal minimal",
-        DIAGNOSES["rfa"],
-        "Facet RFA after two positive blocks",
-        NOTES["rfa"],
-        NO_CONTRAST_REASON["rfa"],
-    ),
-    "crfa": Kind(
-        "rfa-facet",
-        30,
-        "C3-C4+C4-C5 C4-C5+C5-C6",
-        "right left",
-        "-",
-        "lido-2",
-        "fluoroscopy",
-        (45, 90),
-        False,
-        "local minimal",
-        ("M47.812",),
-        "Cervical facet RFA after two positive blocks",
-        NOTES["rfa"],
-        NO_CONTRAST_REASON["rfa"],
+    "rfa": LUMBAR_RFA,
+    "crfa": replace(
+        LUMBAR_RFA,
+        places="C3-C4+C4-C5 C4-C5+C5-C6",
+        sides="right left",
+        sedation="local minimal",
+        diagnoses=("M47.812",),
+        reason="Cervical facet RFA after two positive blocks",
     ),
     "facet": Kind(
         "facet-ia",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from demo.care import BLOCK_POSITIVE, EPISODES, KINDS, PUMP, SI_BLOCK_POSITIVE, Kind, Step
 from demo.clinic import CLINIC, PROCEDURES, Schedule
 from demo.moments import DAY
-from outcomes.demo import RESPONSE_ODDS
+from outcomes.demo import family_relief
 from procedures import spine
 from procedures.models import LimitRule, RuleSet
 from scheduling.demo import CANCEL_REASONS, CONSULT_REASONS, FOLLOW_UP_REASONS
@@ -216,13 +216,7 @@ class Planner:
             return rng.randint(BLOCK_POSITIVE, 100) if rng.random() < 0.7 else rng.randint(10, BLOCK_POSITIVE - 5)
         if kind == "siblock":
             return rng.randint(SI_BLOCK_POSITIVE, 100) if rng.random() < 0.6 else rng.randint(10, 70)
-        strong, partial = RESPONSE_ODDS.get(self.catalog.family[kind], (0.45, 0.30))
-        draw = rng.random()
-        if draw < strong:
-            return rng.randint(55, 95)
-        if draw < strong + partial:
-            return rng.randint(30, 50)
-        return rng.randint(0, 25)
+        return family_relief(rng, self.catalog.family[kind])
 
 
 # A patient's plan runs as a generator: it yields the day it wants its next visit and is resumed when the

@@ -9,8 +9,10 @@ questionnaire scoring, and closed ones carry who recorded them and when.
 
 import datetime
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from django.db import models
 
 from demo import moments
 from demo.bulk import Table, Writer
@@ -22,66 +24,39 @@ from demo.moments import text as stamp
 from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus
 from outcomes.scoring import disability_score
 from patients.models import Patient
+from patients.services import PatientFields
 from procedures import spine
 from procedures.demo import KNEE_DX, NRS_DROP, VOIDS
 from procedures.models import Procedure, ProcedureMedication, ProcedureSite
+from procedures.services import RecordFields
 from scheduling.models import Appointment, Status, VisitType, WaitlistEntry
 
-PATIENT = Table(
+
+def _recording(
+    model: type[models.Model], fields: Iterable[str], others: Sequence[str], shared: dict[str, object]
+) -> Table:
+    """A table whose rows hold every field its service records (`fields`: the keys of the service's TypedDict, a
+    foreign key by its attname) and the columns the service fills itself (`others`); `shared`, every row alike."""
+    attnames = {f.name: f.attname for f in model._meta.concrete_fields}
+    recorded = [attnames[name] for name in fields if name not in shared]
+    return Table(model, (*others, *recorded), shared)
+
+
+# What a registration records, as patient_register takes it, plus what registering and archiving fill in.
+PATIENT = _recording(
     Patient,
-    (
-        "id",
-        "mrn",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "sex",
-        "phone",
-        "email",
-        "address",
-        "payer_id",
-        "member_id",
-        "weight_kg",
-        "primary_care_physician",
-        "anticoagulant",
-        "anticoagulant_detail",
-        "diabetes",
-        "contrast_allergy",
-        "other_allergies",
-        "bone_density_risk",
-        "created_at",
-        "archived_at",
-        "archive_reason",
-        "search_key",
-    ),
+    PatientFields.__annotations__,
+    ("id", "created_at", "archived_at", "archive_reason", "search_key"),
     {"pregnant": False, "version": 1},
 )
-PROCEDURE = Table(
+# What the entry form records, as procedure_log takes it, plus what logging, limits and voiding fill in.
+PROCEDURE = _recording(
     Procedure,
+    RecordFields.__annotations__,
     (
         "id",
         "patient_id",
-        "performed_at",
-        "performed_by_id",
         "recorded_by_id",
-        "procedure_type_id",
-        "intent",
-        "approach",
-        "guidance",
-        "fluoro_time_s",
-        "air_kerma_mgy",
-        "dap_gycm2",
-        "contrast_agent_id",
-        "contrast_volume_ml",
-        "no_contrast_reason",
-        "sedation",
-        "nrs_pre",
-        "nrs_post",
-        "relief_post_pct",
-        "complications",
-        "complication_note",
-        "diagnoses",
-        "note",
         "overridden_rules",
         "override_reason",
         "voided_at",
@@ -261,12 +236,15 @@ class Emitter:
         physician = context.physicians[visit.physician]
         procedure_id = self._id(PROCEDURE)
         guidance = self._choice(kind.guidance)
-        fluoro: tuple[str | None, str | None, str | None] = (None, None, None)
+        fluoro_time_s: str | None = None
+        air_kerma_mgy: str | None = None
+        dap_gycm2: str | None = None
         contrast, volume, no_contrast = None, None, ""
         if guidance == "fluoroscopy":
             seconds = rng.uniform(*kind.fluoro_s)
             kerma = seconds * rng.uniform(0.12, 0.35)
-            fluoro = (f"{seconds:.1f}", f"{kerma:.2f}", f"{kerma * rng.uniform(0.06, 0.14):.2f}")
+            fluoro_time_s, air_kerma_mgy = f"{seconds:.1f}", f"{kerma:.2f}"
+            dap_gycm2 = f"{kerma * rng.uniform(0.06, 0.14):.2f}"
             if kind.contrast and patient.contrast_allergy:
                 no_contrast = "Iodinated contrast allergy"
             elif kind.contrast:
@@ -291,34 +269,36 @@ class Emitter:
         intent, approach = context.usual[visit.kind]
         self.writer.add(
             PROCEDURE,
-            (
-                procedure_id,
-                patient.id,
-                stamp(visit.starts_at),
-                physician,
-                physician,
-                context.types[visit.kind],
-                intent,
-                approach,
-                guidance,
-                *fluoro,
-                contrast,
-                volume,
-                no_contrast,
-                self._choice(kind.sedation),
-                before,
-                after,
-                round(100 * (before - after) / before),
-                complications,
-                complication_note,
-                diagnoses,
-                kind.note,
-                visit.overridden if not voided else "",
-                OVERRIDE_REASON if visit.overridden and not voided else "",
-                voided_at,
-                voided_by,
-                void_reason,
-                stamp(created_at),
+            PROCEDURE.row(
+                id=procedure_id,
+                patient_id=patient.id,
+                performed_at=stamp(visit.starts_at),
+                performed_by_id=physician,
+                recorded_by_id=physician,
+                procedure_type_id=context.types[visit.kind],
+                intent=intent,
+                approach=approach,
+                guidance=guidance,
+                fluoro_time_s=fluoro_time_s,
+                air_kerma_mgy=air_kerma_mgy,
+                dap_gycm2=dap_gycm2,
+                contrast_agent_id=contrast,
+                contrast_volume_ml=volume,
+                no_contrast_reason=no_contrast,
+                sedation=self._choice(kind.sedation),
+                nrs_pre=before,
+                nrs_post=after,
+                relief_post_pct=round(100 * (before - after) / before),
+                complications=complications,
+                complication_note=complication_note,
+                diagnoses=diagnoses,
+                note=kind.note,
+                overridden_rules=visit.overridden if not voided else "",
+                override_reason=OVERRIDE_REASON if visit.overridden and not voided else "",
+                voided_at=voided_at,
+                voided_by_id=voided_by,
+                void_reason=void_reason,
+                created_at=stamp(created_at),
             ),
         )
         for position, (place, side) in enumerate(visit.sites):

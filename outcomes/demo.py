@@ -31,8 +31,11 @@ STILL_OPEN_DAYS = 12
 NOT_REACHED = 0.08
 
 
-def _profile(rng: random.Random, family: str) -> int:
-    """The peak relief (%) this procedure gives the patient."""
+def family_relief(rng: random.Random, family: str) -> int:
+    """The peak relief (%) a procedure of this family gives the patient, drawn from its response odds.
+
+    The scale clinic's planner draws from the same odds, so both demos show the same differences by family.
+    """
     strong, partial = RESPONSE_ODDS.get(family, (0.45, 0.30))
     draw = rng.random()
     if draw < strong:
@@ -113,7 +116,7 @@ def seed_follow_ups(rng: random.Random, today: datetime.date, nurse: User) -> in
         if procedure.procedure_type.family == "mbb" and procedure.pk not in peaks:
             positive = procedure.patient_id in ablated
             peaks[procedure.pk] = rng.choice([82, 85, 90, 95] if positive else [85, 60, 40, 90])
-        peak = peaks.setdefault(procedure.pk, _profile(rng, procedure.procedure_type.family))
+        peak = peaks.setdefault(procedure.pk, family_relief(rng, procedure.procedure_type.family))
         _record(rng, follow_up, peak, nurse)
         recorded += 1
     return recorded
