@@ -4,10 +4,12 @@ The clock is frozen and moved by hand, so "16 minutes later" is exact.
 """
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -27,6 +29,12 @@ def minutes(n: int) -> datetime.timedelta:
 def log_in(client: Client, username: str) -> None:
     response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def live_check(client: Client, entry: dict[str, Any], from_page: str = "") -> HttpResponseBase:
+    """The procedure form's live limit check as htmx posts it from the open form: the page is not reloaded."""
+    headers = {"HX-Request": "true"} | ({"HX-Current-URL": from_page} if from_page else {})
+    return client.post(reverse("procedures:check"), entry, headers=headers)
 
 
 def signed_out(response: HttpResponse) -> bool:
@@ -61,8 +69,7 @@ def test_the_live_limit_check_while_typing_counts_as_activity(client, physician)
         assert form_page.status_code == 200
         clock.shift(minutes(10))
         # A dose typed into the open form: htmx posts it for the live check, the page itself is not reloaded.
-        entry = factories.esi_entry(patient, physician)
-        assert client.post(reverse("procedures:check"), entry, HTTP_HX_REQUEST="true").status_code == 200
+        assert live_check(client, factories.esi_entry(patient, physician)).status_code == 200
         clock.shift(minutes(10))
         assert client.get(reverse("patients:chart", args=[patient.pk])).status_code == 200
 
@@ -94,12 +101,7 @@ def test_an_htmx_request_after_the_idle_limit_sends_the_whole_page_to_the_login(
         log_in(client, "paul")
         clock.shift(minutes(16))
         form_url = f"http://testserver/procedures/new/?patient={patient.pk}"
-        response = client.post(
-            reverse("procedures:check"),
-            factories.esi_entry(patient, physician),
-            HTTP_HX_REQUEST="true",
-            HTTP_HX_CURRENT_URL=form_url,
-        )
+        response = live_check(client, factories.esi_entry(patient, physician), from_page=form_url)
     # Not the login form swapped into the check's corner of the page: the browser reloads it, and the
     # page's own login redirect brings the user back to the form afterwards.
     assert response["HX-Redirect"] == form_url
