@@ -86,3 +86,19 @@ def esi_entry(patient: Patient, physician: User, **changes: Any) -> dict[str, An
         "med-0-dose_mg": "10",
     }
     return data | changes
+
+
+def one_site(place: str, side: str) -> dict[str, str]:
+    """The procedure form's site rows with the first filled and the second left blank: one level or joint."""
+    return {"site-0-place": place, "site-0-side": side, "site-1-place": "", "site-1-side": ""}
+
+
+def near_esi_limit(
+    physician: User | None = None,
+    drugs: tuple[tuple[str, str], ...] = (("Dexamethasone sodium phosphate", "10"),),
+) -> Patient:
+    """Walter Kowalski, with lumbar ESIs 150, 100 and 40 days ago: a fourth passes the clinic's 3 per 6 months."""
+    walter = patient(first_name="Walter", last_name="Kowalski", payer=payer())
+    for days in (150, 100, 40):
+        procedure(walter, on=timezone.localdate() - datetime.timedelta(days=days), drugs=drugs, physician=physician)
+    return walter

@@ -2,10 +2,16 @@
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db import connections
+from django.test import Client
+
+if TYPE_CHECKING:
+    # The test client's response: an HttpResponse with the rendered context attached.
+    from django.test.client import _MonkeyPatchedWSGIResponse as ClientResponse
 
 
 def as_posted(form: forms.BaseForm) -> dict[str, Any]:
@@ -24,6 +30,17 @@ def as_posted(form: forms.BaseForm) -> dict[str, Any]:
                 shown = shown[0] if shown else ""
             data[bound.html_name] = "" if shown is None else shown
     return data
+
+
+def opened_by(client: Client, user: User, url: str) -> dict[str, Any]:
+    """The form at `url` as `user` opened it: what their browser posts if they save it unchanged."""
+    client.force_login(user)
+    return as_posted(client.get(url).context["form"])
+
+
+def saved_by(client: Client, user: User, url: str, data: dict[str, Any]) -> "ClientResponse":
+    client.force_login(user)
+    return client.post(url, data)
 
 
 def at_once(attempts: Sequence[Callable[[], Any]]) -> list[Any]:

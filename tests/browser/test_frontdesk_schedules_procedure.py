@@ -10,7 +10,7 @@ from procedures.models import ProcedureType
 from scheduling import services
 from scheduling.models import Appointment, Room, WaitlistEntry
 from tests import factories
-from tests.browser.pages import log_in, log_out
+from tests.browser.pages import fill_esi_booking, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +19,7 @@ def test_front_desk_books_moves_and_checks_in_and_the_physician_opens_the_prefil
     page: Page, live_server, frontdesk, physician
 ):
     Room.objects.create(name="Procedure suite 1", kind=Room.Kind.PROCEDURE_SUITE, fluoroscopy=True)
-    patient = factories.patient(first_name="Walter", last_name="Kowalski", payer=factories.payer())
-    for days in (150, 100, 40):
-        factories.procedure(
-            patient,
-            on=timezone.localdate() - datetime.timedelta(days=days),
-            drugs=(("Triamcinolone acetonide", "40"),),
-            physician=physician,
-        )
+    factories.near_esi_limit(physician, drugs=(("Triamcinolone acetonide", "40"),))
     next_week = timezone.localdate() + datetime.timedelta(days=7)
 
     log_in(page, live_server.url, "fiona")
@@ -35,13 +28,7 @@ def test_front_desk_books_moves_and_checks_in_and_the_physician_opens_the_prefil
     page.get_by_role("link", name="Kowalski, Walter").click()
     page.get_by_role("region", name="Appointments").get_by_role("link", name="Book").click()
 
-    page.get_by_label("Visit type").select_option(label="Procedure")
-    page.get_by_label("Physician").select_option(label="Paul")
-    page.get_by_label("Room").select_option(label="Procedure suite 1")
-    page.get_by_label("Starts").fill(f"{next_week}T09:00")
-    page.get_by_label("Planned procedure").select_option(label="Transforaminal ESI")
-    page.get_by_label("Levels").fill("L4-L5, L5-S1")
-    page.get_by_label("Side").select_option(label="Bilateral")
+    fill_esi_booking(page, next_week)
     # Warned before booking; the patient's pain cannot wait, so the desk books this slot with a reason.
     expect(page.locator("#limit-check")).to_contain_text("Would pass a limit")
     page.get_by_label("Reason to book past the limit").fill("Severe flare; Dr Paul asked for it this week")

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from procedures.models import Procedure
 from scheduling.models import Appointment, Room
 from tests import factories
-from tests.browser.pages import log_in
+from tests.browser.pages import fill_esi_booking, log_in
 from tests.scheduling.helpers import weekday_hours
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,21 +60,13 @@ def test_front_desk_sees_the_limit_before_booking_and_takes_the_first_eligible_s
 ):
     Room.objects.create(name="Procedure suite 1", kind=Room.Kind.PROCEDURE_SUITE, fluoroscopy=True)
     weekday_hours(physician)
-    patient = factories.patient(first_name="Walter", last_name="Kowalski", payer=factories.payer())
-    for days in (150, 100, 40):
-        factories.procedure(patient, on=timezone.localdate() - datetime.timedelta(days=days), physician=physician)
+    patient = factories.near_esi_limit(physician)
     monday = timezone.localdate() + datetime.timedelta(days=7 - timezone.localdate().weekday())
 
     log_in(page, live_server.url, "fiona")
     page.goto(f"{live_server.url}{patient.get_absolute_url()}")
     page.get_by_role("region", name="Appointments").get_by_role("link", name="Book").click()
-    page.get_by_label("Visit type").select_option(label="Procedure")
-    page.get_by_label("Physician").select_option(label="Paul")
-    page.get_by_label("Room").select_option(label="Procedure suite 1")
-    page.get_by_label("Starts").fill(f"{monday}T09:00")
-    page.get_by_label("Planned procedure").select_option(label="Transforaminal ESI")
-    page.get_by_label("Levels").fill("L4-L5, L5-S1")
-    page.get_by_label("Side").select_option(label="Bilateral")
+    fill_esi_booking(page, monday)
 
     check = page.locator("#limit-check")
     expect(check).to_contain_text("Would pass a limit")

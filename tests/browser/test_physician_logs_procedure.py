@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests import factories
@@ -16,15 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_physician_is_warned_live_overrides_with_a_reason_and_the_chart_and_flags_show_it(
     page: Page, live_server, physician
 ):
-    patient = factories.patient(first_name="Walter", last_name="Kowalski", payer=factories.payer())
-    for days in (150, 100, 40):
-        factories.procedure(
-            patient,
-            on=timezone.localdate() - datetime.timedelta(days=days),
-            sites=(("L5-S1", "left"),),
-            drugs=(("Triamcinolone acetonide", "40"),),
-            physician=physician,
-        )
+    patient = factories.near_esi_limit(physician, drugs=(("Triamcinolone acetonide", "40"),))
 
     log_in(page, live_server.url, "paul")
     page.goto(f"{live_server.url}{patient.get_absolute_url()}")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.permissions import ADMIN_LOGIN, FORBIDDEN, LOGIN, OK, ROLES, check, login_as
+from tests.permissions import ADMIN_LOGIN, FORBIDDEN, LOGIN, OK, check, each_cell, login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +36,18 @@ def _url(name: str, patient) -> str:
     )
 
 
-@pytest.mark.parametrize("page", MATRIX)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_page_answers_every_role_as_the_matrix_says(client, request, page, role_index):
+@each_cell(MATRIX)
+def test_every_page_answers_every_role_as_the_matrix_says(client, request, page, role, expected):
     patient = factories.patient()
-    login_as(client, request, ROLES[role_index])
-    check(client.get(_url(page, patient)), MATRIX[page][role_index])
+    login_as(client, request, role)
+    check(client.get(_url(page, patient)), expected)
 
 
-@pytest.mark.parametrize("action", POST_MATRIX)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_action_answers_every_role_as_the_matrix_says(client, request, action, role_index):
+@each_cell(POST_MATRIX, key="action")
+def test_every_action_answers_every_role_as_the_matrix_says(client, request, action, role, expected):
     patient = factories.patient()
-    login_as(client, request, ROLES[role_index])
-    check(client.post(_url(action, patient), {"reason": "Moved away"}), POST_MATRIX[action][role_index])
+    login_as(client, request, role)
+    check(client.post(_url(action, patient), {"reason": "Moved away"}), expected)
 
 
 def test_the_403_page_names_the_role_that_is_needed(client, administrator):

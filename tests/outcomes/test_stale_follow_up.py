@@ -11,7 +11,7 @@ from django.utils import timezone
 from clinic.roles import Role
 from outcomes.models import FollowUp
 from tests import factories
-from tests.posting import as_posted
+from tests.posting import opened_by, saved_by
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,7 @@ def item() -> FollowUp:
 
 
 def opened(client, user, item: FollowUp) -> dict[str, Any]:
-    client.force_login(user)
-    return as_posted(client.get(reverse("outcomes:record", args=[item.pk])).context["form"])
+    return opened_by(client, user, reverse("outcomes:record", args=[item.pk]))
 
 
 def test_the_second_of_two_recordings_opened_together_is_refused_naming_who_recorded_what(
@@ -34,10 +33,8 @@ def test_the_second_of_two_recordings_opened_together_is_refused_naming_who_reco
 ):
     colleague = make_user("rita", Role.NURSE)
     first, second = opened(client, nurse, item), opened(client, colleague, item)
-    client.force_login(nurse)
-    client.post(reverse("outcomes:record", args=[item.pk]), first | CALL | {"nrs": "3"})
-    client.force_login(colleague)
-    response = client.post(reverse("outcomes:record", args=[item.pk]), second | CALL | {"nrs": "5"})
+    saved_by(client, nurse, reverse("outcomes:record", args=[item.pk]), first | CALL | {"nrs": "3"})
+    response = saved_by(client, colleague, reverse("outcomes:record", args=[item.pk]), second | CALL | {"nrs": "5"})
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
     when = timezone.localtime(item.history.latest().history_date)

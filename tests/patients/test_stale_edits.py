@@ -11,19 +11,17 @@ from clinic.concurrency import StaleEdit
 from patients import services
 from patients.models import Patient
 from tests import factories
-from tests.posting import as_posted, at_once
+from tests.posting import as_posted, at_once, opened_by, saved_by
 
 pytestmark = pytest.mark.django_db
 
 
 def opened(client, user, patient: Patient) -> dict[str, Any]:
-    client.force_login(user)
-    return as_posted(client.get(reverse("patients:edit", args=[patient.pk])).context["form"])
+    return opened_by(client, user, reverse("patients:edit", args=[patient.pk]))
 
 
 def save(client, user, patient: Patient, data: dict[str, Any]):
-    client.force_login(user)
-    return client.post(reverse("patients:edit", args=[patient.pk]), data)
+    return saved_by(client, user, reverse("patients:edit", args=[patient.pk]), data)
 
 
 def last_change_time(patient: Patient) -> str:

@@ -135,7 +135,8 @@ def test_a_second_record_the_same_day_is_judged_with_the_first_for_levels_and_do
         patient,
         physician,
         performed_at=at_ten(TODAY),
-        **{"site-0-place": "L5-S1", "site-0-side": "left", "site-1-place": "", "site-1-side": "", "med-0-dose_mg": "6"},
+        **factories.one_site("L5-S1", "left"),
+        **{"med-0-dose_mg": "6"},
     )
     check = client.post(reverse("procedures:check"), entry).context["check"]
     levels = next(r for r in check.relevant if r.rule.code == "lcd-esi-levels-tf")

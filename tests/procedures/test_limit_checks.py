@@ -113,7 +113,7 @@ def test_an_injection_in_the_other_region_is_not_blocked_by_the_lumbar_count(cli
         three_lumbar_esis,
         physician,
         procedure_type=ProcedureType.objects.get(code="esi-interlaminar").pk,
-        **{"site-0-place": "C7-T1", "site-0-side": "midline", "site-1-place": "", "site-1-side": ""},
+        **factories.one_site("C7-T1", "midline"),
     )
     assert client.post(reverse("procedures:check"), data).context["check"].blocking == []
 

@@ -141,7 +141,7 @@ def test_a_knee_injection_needs_no_spinal_level(client, physician, patient):
         procedure_type=ProcedureType.objects.get(code="joint-major").pk,
         guidance="ultrasound",
         fluoro_time_s="",
-        **{"site-0-place": "site:knee", "site-0-side": "right", "site-1-place": "", "site-1-side": ""},
+        **factories.one_site("site:knee", "right"),
     )
     assert log(client, patient, data).status_code == 302
     assert Procedure.objects.get().site_summary == "Knee right"

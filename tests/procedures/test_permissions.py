@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from procedures.models import Procedure
 from tests import factories
-from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
+from tests.permissions import FORBIDDEN, LOGIN, OK, check, each_cell, login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +42,19 @@ def url(name: str, procedure: Procedure) -> str:
     return reverse(f"procedures:{name}", args=[procedure.pk])
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_procedure_page_answers_every_role_as_the_matrix_says(client, request, procedure, page, role_index):
-    login_as(client, request, ROLES[role_index])
-    check(client.get(url(page, procedure)), PAGES[page][role_index])
+@each_cell(PAGES)
+def test_every_procedure_page_answers_every_role_as_the_matrix_says(client, request, procedure, page, role, expected):
+    login_as(client, request, role)
+    check(client.get(url(page, procedure)), expected)
 
 
-@pytest.mark.parametrize("action", ACTIONS)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_procedure_action_answers_every_role_as_the_matrix_says(client, request, procedure, action, role_index):
-    login_as(client, request, ROLES[role_index])
+@each_cell(ACTIONS, key="action")
+def test_every_procedure_action_answers_every_role_as_the_matrix_says(
+    client, request, procedure, action, role, expected
+):
+    login_as(client, request, role)
     data = {"patient": procedure.patient_id, "reason": "Entered in error"}
-    check(client.post(url(action, procedure), data), ACTIONS[action][role_index])
+    check(client.post(url(action, procedure), data), expected)
 
 
 def test_front_desk_sees_no_clinical_detail_on_the_chart(client, frontdesk, procedure):

@@ -14,7 +14,7 @@ from clinic.roles import Role
 from procedures import services
 from procedures.models import Procedure
 from tests import factories
-from tests.posting import as_posted, at_once
+from tests.posting import as_posted, at_once, saved_by
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,7 @@ def entry_as_posted(entry) -> dict[str, Any]:
 
 
 def correct(client, user, procedure: Procedure, data: dict[str, Any]):
-    client.force_login(user)
-    return client.post(reverse("procedures:edit", args=[procedure.pk]), data)
+    return saved_by(client, user, reverse("procedures:edit", args=[procedure.pk]), data)
 
 
 def test_the_second_of_two_corrections_opened_together_is_refused_with_the_first_ones_change(

@@ -27,10 +27,7 @@ REASON = "Severe flare; physician reviewed the limit with the patient."
 def near_limit(physician):
     """Three lumbar ESIs in the last five months: a fourth passes the clinic's 3 per 6 months."""
     weekday_hours(physician)
-    patient = factories.patient(first_name="Walter", last_name="Kowalski", payer=factories.payer())
-    for days in (150, 100, 40):
-        factories.procedure(patient, on=timezone.localdate() - datetime.timedelta(days=days), drugs=TRIAMCINOLONE)
-    return patient
+    return factories.near_esi_limit(drugs=TRIAMCINOLONE)
 
 
 def esi_form(patient, physician, day, **changes):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
+from tests.permissions import FORBIDDEN, LOGIN, OK, check, each_cell, login_as
 from tests.scheduling.helpers import at, book, next_weekday, room
 
 pytestmark = pytest.mark.django_db
@@ -47,15 +47,13 @@ def url(name: str, visit) -> str:
     return reverse(f"scheduling:{name}", args=[visit.pk])
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_booking_page_answers_every_role_as_the_matrix_says(client, request, visit, page, role_index):
-    login_as(client, request, ROLES[role_index])
-    check(client.get(url(page, visit)), PAGES[page][role_index])
+@each_cell(PAGES)
+def test_every_booking_page_answers_every_role_as_the_matrix_says(client, request, visit, page, role, expected):
+    login_as(client, request, role)
+    check(client.get(url(page, visit)), expected)
 
 
-@pytest.mark.parametrize("action", ACTIONS)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_booking_action_answers_every_role_as_the_matrix_says(client, request, visit, action, role_index):
-    login_as(client, request, ROLES[role_index])
-    check(client.post(url(action, visit), {"status": "confirmed"}), ACTIONS[action][role_index])
+@each_cell(ACTIONS, key="action")
+def test_every_booking_action_answers_every_role_as_the_matrix_says(client, request, visit, action, role, expected):
+    login_as(client, request, role)
+    check(client.post(url(action, visit), {"status": "confirmed"}), expected)

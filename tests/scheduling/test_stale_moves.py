@@ -13,7 +13,7 @@ from clinic.concurrency import StaleEdit
 from scheduling import services
 from scheduling.models import Appointment, VisitType, WaitlistEntry
 from tests import factories
-from tests.posting import as_posted, at_once
+from tests.posting import as_posted, at_once, opened_by, saved_by
 from tests.scheduling.helpers import at, book, next_weekday, weekday_hours
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +33,11 @@ def visit(clinic) -> Appointment:
 
 
 def opened_move(client, user, visit: Appointment) -> dict[str, Any]:
-    client.force_login(user)
-    return as_posted(client.get(reverse("scheduling:move", args=[visit.pk])).context["form"])
+    return opened_by(client, user, reverse("scheduling:move", args=[visit.pk]))
 
 
 def move(client, user, visit: Appointment, data: dict[str, Any]):
-    client.force_login(user)
-    return client.post(reverse("scheduling:move", args=[visit.pk]), data)
+    return saved_by(client, user, reverse("scheduling:move", args=[visit.pk]), data)
 
 
 def test_the_second_of_two_moves_opened_together_is_refused_with_the_first_ones_change(client, frontdesk, nurse, visit):

@@ -15,7 +15,7 @@ from patients import services as patient_services
 from scheduling import services
 from scheduling.models import Room, VisitType, WaitlistEntry
 from tests import factories
-from tests.permissions import FORBIDDEN, LOGIN, OK, ROLES, check, login_as
+from tests.permissions import FORBIDDEN, LOGIN, OK, check, each_cell, login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -186,19 +186,18 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_every_waitlist_page_answers_every_role_as_the_matrix_says(client, request, entry, page, role_index):
-    login_as(client, request, ROLES[role_index])
+@each_cell(PAGES)
+def test_every_waitlist_page_answers_every_role_as_the_matrix_says(client, request, entry, page, role, expected):
+    login_as(client, request, role)
     if page == "list":
         response = client.get(LIST)
     elif page == "new":
         response = client.get(f"{NEW}?patient={entry.patient_id}")
     else:
         response = client.post(reverse("scheduling:waitlist_close", args=[entry.pk]), {"reason": "Test"})
-    check(response, PAGES[page][role_index])
+    check(response, expected)
     entry.refresh_from_db()
-    assert entry.is_open == (page != "close" or PAGES[page][role_index] != 302)
+    assert entry.is_open == (page != "close" or expected != 302)
 
 
 def test_cancelling_a_visit_offers_it_to_the_matching_waitlist_entries_only(physician, frontdesk, make_user):
