@@ -22,23 +22,21 @@ class TsTzRange(Func):
     output_field = DateTimeRangeField()
 
 
+def _on_postgresql(schema_editor: BaseDatabaseSchemaEditor | None) -> bool:
+    return schema_editor is not None and schema_editor.connection.vendor == "postgresql"
+
+
 class PostgreSQLExclusionConstraint(ExclusionConstraint):
     """An exclusion constraint that other databases skip rather than refuse."""
 
     def constraint_sql(self, model: type[Model] | None, schema_editor: BaseDatabaseSchemaEditor | None) -> str:
-        if schema_editor is None or schema_editor.connection.vendor != "postgresql":
-            return ""
-        return super().constraint_sql(model, schema_editor)
+        return super().constraint_sql(model, schema_editor) if _on_postgresql(schema_editor) else ""
 
     def create_sql(self, model: type[Model] | None, schema_editor: BaseDatabaseSchemaEditor | None) -> str:
-        if schema_editor is None or schema_editor.connection.vendor != "postgresql":
-            return ""
-        return super().create_sql(model, schema_editor)
+        return super().create_sql(model, schema_editor) if _on_postgresql(schema_editor) else ""
 
     def remove_sql(self, model: type[Model] | None, schema_editor: BaseDatabaseSchemaEditor | None) -> str:
-        if schema_editor is None or schema_editor.connection.vendor != "postgresql":
-            return ""
-        return super().remove_sql(model, schema_editor)
+        return super().remove_sql(model, schema_editor) if _on_postgresql(schema_editor) else ""
 
     def validate(
         self, model: type[Model], instance: Model, exclude: Iterable[str] | None = None, using: str = DEFAULT_DB_ALIAS
