@@ -65,11 +65,20 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "clinic",
     "patients",
     "procedures",
     "scheduling",
     "outcomes",
+    # What the clinic exchanges with other systems, each on the apps below and none on another: the REST API,
+    # FHIR R4, and the import of an existing procedure log.
+    "api",
+    "fhir",
+    "imports",
     # Scale data and the page benchmark: the top layer, importing every app and imported by none.
     "demo",
 ]
@@ -249,4 +258,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Axes logs every successful login at INFO; lockouts are warnings and still show.
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# The REST API (api/) and the FHIR endpoints (fhir/) run on Django REST Framework: the browser's session (with its
+# CSRF check) and integration users' tokens. Access is the role matrix's (clinic.roles), checked per view.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["clinic.rest.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "clinic.rest.Pages",
+    "EXCEPTION_HANDLER": "clinic.rest.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pinpoint API",
+    "DESCRIPTION": "Patients, procedures and their limit checks, appointments, follow-ups and outcomes.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's Swagger UI and Redoc come from the installed sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -24,6 +24,9 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("api/", include("api.urls")),
+    path("fhir/R4/", include("fhir.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

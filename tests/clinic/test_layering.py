@@ -1,7 +1,8 @@
-"""The apps stand in layers: clinic < patients < procedures < scheduling < outcomes < demo.
+"""The apps stand in layers: clinic < patients < procedures < scheduling < outcomes < {api, fhir, imports} < demo.
 
-A module may import its own app and the apps below it, never one above: an upward import ties a lower app to
-what is built on it (clinic is the ground floor, and demo the top that no app imports). A higher app adds to a
+A module may import its own app and the apps below it, never one above nor one beside it on its floor: an upward
+import ties a lower app to what is built on it (clinic is the ground floor, and demo the top that no app imports),
+and the exchange apps (the REST API, FHIR, the import) each stand on the clinical apps alone. A higher app adds to a
 lower one's page or transaction through the registries in clinic (panels, history sources) and
 procedures.extensions. Every module of every app is read, migrations included, with relative imports resolved.
 """
@@ -13,8 +14,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-LAYERS = ("clinic", "patients", "procedures", "scheduling", "outcomes", "demo")
-RANK = {app: rank for rank, app in enumerate(LAYERS)}
+FLOORS: tuple[tuple[str, ...], ...] = (
+    ("clinic",),
+    ("patients",),
+    ("procedures",),
+    ("scheduling",),
+    ("outcomes",),
+    ("api", "fhir", "imports"),
+    ("demo",),
+)
+LAYERS = tuple(app for floor in FLOORS for app in floor)
+RANK = {app: rank for rank, floor in enumerate(FLOORS) for app in floor}
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ def upward_imports(app: str, path: str, source: str) -> list[Upward]:
     found = []
     for line, imported in imported_modules(source, module, is_package):
         top = imported.split(".")[0]
-        if RANK.get(top, -1) > RANK[app]:
+        if top != app and RANK.get(top, -1) >= RANK[app]:
             found.append(Upward(path, line, imported))
     return found
 
@@ -108,6 +118,11 @@ def test_the_check_allows_imports_of_the_same_layer_and_below():
     source = "from clinic.roles import Role\nfrom patients.models import Patient\nfrom procedures import limits\n"
     assert upward_imports("procedures", "procedures/views.py", source) == []
     assert upward_imports("demo", "demo/seeder.py", "import outcomes.models\n") == []
+
+
+def test_the_check_fails_on_an_import_of_an_app_on_the_same_floor():
+    found = upward_imports("fhir", "fhir/views.py", "from api import serializers\nfrom outcomes import metrics\n")
+    assert [str(upward) for upward in found] == ["fhir/views.py:1 imports api"]
 
 
 def test_the_check_fails_on_an_upward_import_in_a_migration(tmp_path):
