@@ -133,10 +133,12 @@ def _kind(code: int) -> str:
 
 def open_to_api_auth(patterns: Iterable[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """Let the API's own authentication answer: the site's login redirect is for pages, and a machine holding a
-    token has no session. Every pattern is still closed to anyone the API's authentication does not know."""
-    opened: list[URLPattern | URLResolver] = []
+    token has no session. Every pattern is still closed to anyone the API's authentication does not know
+    (`RolePermission` refuses an anonymous request with a 401 or 403 in the one error shape)."""
+    patterns = list(patterns)
     for pattern in patterns:
-        if isinstance(pattern, URLPattern):
+        if isinstance(pattern, URLResolver):
+            open_to_api_auth(pattern.url_patterns)
+        else:
             pattern.callback.login_required = False  # type: ignore[attr-defined]
-        opened.append(pattern)
-    return opened
+    return patterns
