@@ -8,7 +8,7 @@ archived patient) reaches the client as a 400 or 409 with the field it is about,
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,8 +18,10 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
+
+if TYPE_CHECKING:
+    # rest_framework.views reads the permission classes from the settings, which name this module: import it late.
+    from rest_framework.views import APIView
 
 from clinic.concurrency import StaleEdit
 from clinic.roles import roles_with
@@ -34,7 +36,7 @@ class RolePermission(permissions.BasePermission):
     `{"list": "patients.view_patient", "create": "patients.add_patient"}`. An action it does not name is refused,
     so a new action is closed until someone decides who may use it."""
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
         needed = required_permission(view, request)
@@ -46,7 +48,7 @@ class RolePermission(permissions.BasePermission):
         return True
 
 
-def required_permission(view: APIView, request: Request) -> str | None:
+def required_permission(view: "APIView", request: Request) -> str | None:
     table: dict[str, str] = getattr(view, "permissions", {})
     action = getattr(view, "action", None) or (request.method or "").lower()
     return table.get(action)
@@ -76,6 +78,8 @@ def error_body(kind: str, detail: str, errors: dict[str, Any] | None = None) -> 
 
 def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
     """Every error in the one shape (`error_body`), Django's own exceptions from the services included."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(error, StaleEdit):
         body = error_body("conflict", " ".join(error.messages), {NON_FIELD: list(error.messages)})
         body["version"] = error.version
