@@ -273,6 +273,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Bulk FHIR exports (fhir/export.py) write their NDJSON files here, one folder per export; every server process
+# must see the same directory. Kept out of the repository (.gitignore: var/).
+FHIR_EXPORT_DIR = Path(os.environ.get("FHIR_EXPORT_DIR", BASE_DIR / "var" / "fhir-export"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pinpoint API",
     "DESCRIPTION": "Patients, procedures and their limit checks, appointments, follow-ups and outcomes.",

@@ -1,0 +1,172 @@
+"""Read and search (`GET /fhir/R4/<Type>/<id>`, `GET /fhir/R4/<Type>?...`) and the CapabilityStatement.
+
+Each type's route reads one resource when it names an id and searches otherwise. Access is the role matrix's,
+per type (`fhir.types`), checked by `clinic.rest.RolePermission` before the view runs; reads and search pages are
+recorded in the read-access log (`fhir.audit`).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from fhir import search
+from fhir.audit import log_reads
+from fhir.outcome import FhirJsonRenderer, exception_handler, respond
+from fhir.params import SearchError
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.types import TYPES, ResourceType
+
+FHIR_VERSION = "4.0.1"
+BULK_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
+PATIENT_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"
+
+
+class FhirView(APIView):
+    """REST framework's authentication and permissions, FHIR's media type and its errors."""
+
+    renderer_classes = [FhirJsonRenderer, JSONRenderer]
+    parser_classes: list[Any] = []
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], HttpResponse | None]:
+        return exception_handler
+
+
+def base_url(request: Request) -> str:
+    """The service base, e.g. https://clinic.example/fhir/R4/, as the client reached it."""
+    return request.build_absolute_uri(reverse("fhir:metadata")).removesuffix("metadata")
+
+
+class ResourceView(FhirView):
+    resource_type: ResourceType | None = None
+
+    @property
+    def kind(self) -> ResourceType:
+        assert self.resource_type is not None, "route a ResourceView with as_view(resource_type=...)"
+        return self.resource_type
+
+    @property
+    def permissions(self) -> dict[str, str]:
+        return {"get": self.kind.permission}
+
+    def get(self, request: Request, resource_id: str | None = None) -> HttpResponse:
+        if resource_id is None:
+            return self.search(request)
+        kind = self.kind
+        for name in request.query_params:
+            if name not in ("_format", "_pretty"):
+                raise SearchError(f"{name}: a read takes no parameters but _format and _pretty.")
+        search.check_format(request.query_params)
+        found = kind.find(resource_id)
+        row = found[0].rows().filter(pk=found[1]).first() if found else None
+        if found is None or row is None:
+            raise exceptions.NotFound(f"{kind.name}/{resource_id} is not known to this server.")
+        source = found[0]
+        log_reads(request, [(source, row)])
+        return respond(source.build(row))
+
+    def search(self, request: Request) -> HttpResponse:
+        kind = self.kind
+        results = search.run(kind, request.query_params)
+        base = base_url(request)
+        entries = []
+        for source, row in results.rows:
+            resource = source.build(row)
+            entries.append(
+                {"fullUrl": f"{base}{kind.name}/{resource.id}", "resource": resource, "search": {"mode": "match"}}
+            )
+        log_reads(request, results.rows)
+        return respond(
+            Bundle.model_validate(
+                {
+                    "type": "searchset",
+                    "total": results.total,
+                    "link": _links(request, results),
+                    "entry": entries or None,
+                }
+            )
+        )
+
+
+def _links(request: Request, results: search.Results) -> list[dict[str, str]]:
+    def page(number: int) -> str:
+        query = request.query_params.copy()
+        query["_page"] = str(number)
+        query["_count"] = str(results.count)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    links = [{"relation": "self", "url": request.build_absolute_uri()}]
+    if results.page > 1:
+        links.append({"relation": "previous", "url": page(results.page - 1)})
+    if results.has_next:
+        links.append({"relation": "next", "url": page(results.page + 1)})
+    return links
+
+
+class MetadataView(FhirView):
+    """The CapabilityStatement, open to anyone: FHIR clients read it before they sign in, and it names no patient."""
+
+    permission_classes: list[Any] = []
+
+    def get(self, request: Request) -> HttpResponse:
+        search.check_format(request.query_params)
+        return respond(capability_statement(base_url(request)))
+
+
+def _resource(kind: ResourceType) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "type": kind.name,
+        "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "searchParam": [
+            {"name": param.name, "type": param.type, "documentation": param.documentation}
+            for param in kind.params.values()
+        ],
+    }
+    if kind.name == "Patient":
+        entry["operation"] = [{"name": "export", "definition": PATIENT_EXPORT}]
+    return entry
+
+
+def capability_statement(base: str) -> CapabilityStatement:
+    return CapabilityStatement.model_validate(
+        {
+            "status": "active",
+            "date": timezone.now(),
+            "publisher": "Pinpoint",
+            "kind": "instance",
+            "software": {"name": "Pinpoint"},
+            "implementation": {"description": "Pinpoint interventional pain clinic records", "url": base},
+            "fhirVersion": FHIR_VERSION,
+            "format": ["json", "application/fhir+json"],
+            "rest": [
+                {
+                    "mode": "server",
+                    "documentation": "Reads and searches need a signed-in session or an API token (Authorization: "
+                    "Bearer) of a role the clinic's role matrix allows for the type; this statement is open.",
+                    "security": {"cors": False, "description": "Session or bearer token; the role matrix per type."},
+                    "resource": [_resource(kind) for kind in TYPES.values()],
+                    "searchParam": [
+                        {"name": "_count", "type": "number", "documentation": "Page size, 0 to 200 (50 by default)."},
+                        {"name": "_page", "type": "number", "documentation": "The page, from 1."},
+                    ],
+                    "operation": [{"name": "export", "definition": BULK_EXPORT}],
+                }
+            ],
+        }
+    )
+
+
+class UnknownView(FhirView):
+    """Any other path under /fhir/R4/: FHIR's 404, an OperationOutcome, rather than the site's HTML page."""
+
+    permission_classes: list[Any] = []
+
+    def get(self, request: Request) -> HttpResponse:
+        raise exceptions.NotFound(f"{request.path} is not a resource type or operation this server has.")
