@@ -8,9 +8,11 @@ cannot honour is refused rather than ignored, so a client never takes an unfilte
 """
 
 import datetime
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +20,8 @@ from django.utils import timezone
 # FHIR's id: 1 to 64 letters, digits, '-' and '.'.
 ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 NOTHING = Q(pk__in=[])
+# Every row: an empty Q() would vanish when ORed with another condition.
+EVERYTHING = Q(pk__isnull=False)
 _DATE = re.compile(
     r"(?P<prefix>eq|ne|lt|gt|le|ge|sa|eb|ap)?"
     r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
@@ -51,10 +55,8 @@ def any_of(name: str, values: Iterable[str], read: Callable[[str], Q]) -> Q:
     """Every repetition must hold (AND); within one, any of its comma-separated alternatives (OR)."""
     condition = Q()
     for value in values:
-        alternatives = Q(pk__in=[])
-        for part in split(name, value):
-            alternatives |= read(part)
-        condition &= alternatives
+        alternatives = [read(part) for part in split(name, value)]
+        condition &= reduce(operator.or_, alternatives)
     return condition
 
 
@@ -179,9 +181,6 @@ def strings(name: str, modifier: str, values: Iterable[str], paths: Iterable[str
     columns = list(paths)
 
     def read(value: str) -> Q:
-        condition = Q(pk__in=[])
-        for column in columns:
-            condition |= Q(**{f"{column}__{lookup}": value})
-        return condition
+        return reduce(operator.or_, (Q(**{f"{column}__{lookup}": value}) for column in columns))
 
     return any_of(name, values, read)

@@ -188,7 +188,7 @@ def _observation_code(source: Source, modifier: str, values: Sequence[str]) -> Q
 
     def read(value: str) -> Q:
         system, code = params.token("code", value)
-        return Q() if code == measure_code and system in (None, measure_system) else params.NOTHING
+        return params.EVERYTHING if code == measure_code and system in (None, measure_system) else params.NOTHING
 
     return params.any_of("code", values, read)
 

@@ -38,6 +38,13 @@ class FhirView(APIView):
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], HttpResponse | None]:
         return exception_handler
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A write to a read-only endpoint is a 405, not the access check's 403 for an action no role is given.
+        method = (request.method or "").lower()
+        if method not in ("options", "head") and not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method or "")
+        super().initial(request, *args, **kwargs)
+
 
 def base_url(request: Request) -> str:
     """The service base, e.g. https://clinic.example/fhir/R4/, as the client reached it."""
