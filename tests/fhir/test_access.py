@@ -14,7 +14,7 @@ OK, STARTED, RUNNING, FORBIDDEN = 200, 202, 202, 403
 ANONYMOUS = "anonymous"
 
 # endpoint -> expected status per role, in ROLES order (anonymous, norole, frontdesk, nurse, physician, administrator)
-MATRIX = {
+MATRIX: dict[str, list[object]] = {
     "metadata": [OK, OK, OK, OK, OK, OK],
     "Patient": [ANONYMOUS, FORBIDDEN, OK, OK, OK, OK],
     "Patient/{maria}": [ANONYMOUS, FORBIDDEN, OK, OK, OK, OK],

@@ -142,7 +142,7 @@ def test_a_search_the_server_cannot_answer_is_a_400_that_names_the_parameter(phy
     assert response.status_code == 400
     issue = OperationOutcome.model_validate_json(response.content).issue[0]
     assert issue.severity == "error"
-    assert issue.diagnostics.startswith(names)
+    assert str(issue.diagnostics).startswith(names)
 
 
 def test_a_read_takes_no_search_parameters(physician_client, clinic: Clinic):
