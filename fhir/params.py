@@ -45,6 +45,8 @@ class Span:
 
 def split(name: str, value: str) -> list[str]:
     """The comma-separated alternatives of one value (an escaped `\\,` stays a comma); none may be empty."""
+    if "\x00" in value:
+        raise SearchError(f"{name}: a value cannot contain a NUL character.")
     parts = [part.replace("\\,", ",") for part in re.split(r"(?<!\\),", value)]
     if not value or any(not part.strip() for part in parts):
         raise SearchError(f"{name}: give a value (an empty value, or an empty one between commas, means nothing).")
@@ -68,7 +70,7 @@ def resource_id(name: str, value: str) -> str:
 
 def number_id(value: str) -> int | None:
     """A database key from a FHIR id, or None when the id cannot be one of ours (no row has it)."""
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def reference(name: str, value: str, resource_type: str) -> int | None:

@@ -2,11 +2,13 @@
 the manifest lists one NDJSON file per type, each line a valid resource; one patient's export holds only theirs."""
 
 import datetime
+import io
 import json
 import uuid
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -170,6 +172,28 @@ def test_a_kick_off_the_server_cannot_honour_is_a_400(client, clinic, physician,
     assert not ExportJob.objects.exists()
 
 
-def test_a_patient_export_of_an_unknown_patient_is_a_404(client, clinic, physician):
+@pytest.mark.parametrize("patient_id", ["99999", "²", "abc", "1" * 40])
+def test_a_patient_export_of_an_unknown_patient_is_a_404_operation_outcome(client, clinic, physician, patient_id):
     client.force_login(physician)
-    assert client.get(BASE + "Patient/99999/$export", headers=ASYNC).status_code == 404
+    response = client.get(f"{BASE}Patient/{patient_id}/$export", headers=ASYNC)
+    assert response.status_code == 404
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_the_command_runs_again_an_export_whose_process_ended(clinic, physician):
+    stalled = ExportJob.objects.create(
+        requested_by=physician,
+        types="Patient",
+        state="running",
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    fresh = ExportJob.objects.create(
+        requested_by=physician, types="Patient", state="running", heartbeat_at=timezone.now()
+    )
+    out = io.StringIO()
+    call_command("fhir_export", stdout=out)
+    stalled.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stalled.state, stalled.files) == ("done", [{"type": "Patient", "count": 2}])
+    assert fresh.state == "running"
+    assert f"{stalled.pk}: done, 2 resources." in out.getvalue()
