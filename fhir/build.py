@@ -39,9 +39,11 @@ APPOINTMENT_STATUS: dict[str, str] = {
 _APPOINTMENT_TYPE: dict[str, tuple[str, str]] = {
     VisitType.FOLLOW_UP: ("FOLLOWUP", "A follow up visit from a previous appointment")
 }
-# A CPT code in the catalog's words ("64483, +64484 (add-on per level)"): five characters, a '+' for an add-on.
-_CPT = re.compile(r"(\+?)\b(\d{4}[0-9FTU])\b")
-_REGION_MARKS = {"(C/T)": Region.CERVICOTHORACIC, "(L/S)": Region.LUMBOSACRAL}
+# The catalog's words for a type's CPT codes, e.g. "64479, +64480 (C/T); 64483, +64484 (L/S)",
+# "62320/62321 (C/T), 62322/62323 (L/S)" or "62367–62369": codes (a '+' marks an add-on, billed per extra level),
+# ranges, and the region marks that close the codes before them.
+_CPT_WORDS = re.compile(r"(?P<add_on>\+?)\b(?P<code>\d{5})\b(?:\s*[–-]\s*(?P<last>\d{5})\b)?|\((?P<mark>C/T|L/S)\)")
+_REGION_MARKS = {"C/T": Region.CERVICOTHORACIC, "L/S": Region.LUMBOSACRAL}
 
 
 def ref(resource_type: str, key: object, display: str = "") -> dict[str, str]:
@@ -54,12 +56,20 @@ def coding(system: str, code: str, display: str = "") -> dict[str, str]:
 
 
 def cpt_groups(catalog: str) -> list[tuple[Region | None, list[str]]]:
-    """The catalog's CPT codes for a type by the region they are for ("64479, +64480 (C/T); 64483, +64484 (L/S)"),
-    None for codes of any region; add-on codes (billed per extra level) left out."""
-    groups = []
-    for part in catalog.split(";"):
-        region = next((region for mark, region in _REGION_MARKS.items() if mark in part), None)
-        groups.append((region, [code for add_on, code in _CPT.findall(part) if not add_on]))
+    """The catalog's CPT codes for a type by the region they are for, None for codes of any region; add-on codes
+    left out, ranges spelled out."""
+    groups: list[tuple[Region | None, list[str]]] = []
+    pending: list[str] = []
+    for found in _CPT_WORDS.finditer(catalog):
+        if found["mark"]:
+            groups.append((_REGION_MARKS[found["mark"]], pending))
+            pending = []
+        elif not found["add_on"]:
+            first = int(found["code"])
+            last = int(found["last"]) if found["last"] and 0 < int(found["last"]) - first < 10 else first
+            pending += [str(code) for code in range(first, last + 1)]
+    if pending:
+        groups.append((None, pending))
     return groups
 
 
@@ -207,9 +217,9 @@ def appointment(row: Appointment) -> FhirAppointment:
     )
 
 
-def as_json(resource: Resource) -> str:
+def as_json(resource: Resource, *, pretty: bool = False) -> str:
     """FHIR's JSON for a resource (the model's own serialiser: FHIR's names, no empty elements)."""
-    return resource.model_dump_json()
+    return resource.model_dump_json(indent=2 if pretty else None)
 
 
 def decimal_text(value: Decimal) -> str:

@@ -42,8 +42,8 @@ class FhirJsonRenderer(JSONRenderer):
     format = "fhir"
 
 
-def respond(resource: Resource, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
-    return HttpResponse(as_json(resource), status=status, content_type=FHIR_JSON, headers=headers)
+def respond(resource: Resource, status: int = 200, *, pretty: bool = False) -> HttpResponse:
+    return HttpResponse(as_json(resource, pretty=pretty), status=status, content_type=FHIR_JSON)
 
 
 def outcome(status: int, diagnostics: str, *, code: str = "", severity: str = "error") -> HttpResponse:

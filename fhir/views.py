@@ -77,7 +77,7 @@ class ResourceView(FhirView):
             raise exceptions.NotFound(f"{kind.name}/{resource_id} is not known to this server.")
         source = found[0]
         log_reads(request, [(source, row)])
-        return respond(source.build(row))
+        return respond(source.build(row), pretty=_pretty(request))
 
     def search(self, request: Request) -> HttpResponse:
         kind = self.kind
@@ -98,8 +98,13 @@ class ResourceView(FhirView):
                     "link": _links(request, results),
                     "entry": entries or None,
                 }
-            )
+            ),
+            pretty=_pretty(request),
         )
+
+
+def _pretty(request: Request) -> bool:
+    return request.query_params.get("_pretty") == "true"
 
 
 def _links(request: Request, results: search.Results) -> list[dict[str, str]]:
@@ -124,7 +129,7 @@ class MetadataView(FhirView):
 
     def get(self, request: Request) -> HttpResponse:
         search.check_format(request.query_params)
-        return respond(capability_statement(base_url(request)))
+        return respond(capability_statement(base_url(request)), pretty=_pretty(request))
 
 
 def _resource(kind: ResourceType) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.procedure import Procedure
 
 from clinic.models import AccessLog
-from fhir import codes
+from fhir import build, codes
 from tests.fhir.conftest import BASE, Clinic, get_json
 
 MODELS: dict[str, Any] = {
@@ -199,3 +199,25 @@ def test_a_client_asking_for_fhir_json_gets_it_and_one_asking_for_xml_is_told_no
     refused = physician_client.get(BASE + "Patient", headers={"Accept": "application/fhir+xml"})
     assert refused.status_code == 406
     assert OperationOutcome.model_validate_json(refused.content).issue[0].code == "not-supported"
+
+
+@pytest.mark.parametrize(
+    ("catalog", "groups"),
+    [
+        ("64479, +64480 (C/T); 64483, +64484 (L/S)", [("cervicothoracic", ["64479"]), ("lumbosacral", ["64483"])]),
+        (
+            "62320/62321 (C/T), 62322/62323 (L/S)",
+            [("cervicothoracic", ["62320", "62321"]), ("lumbosacral", ["62322", "62323"])],
+        ),
+        ("62367–62369", [(None, ["62367", "62368", "62369"])]),
+        ("20552 (1–2 muscles), 20553 (3 or more)", [(None, ["20552", "20553"])]),
+        ("", []),
+    ],
+)
+def test_the_catalogs_cpt_codes_are_read_by_region_without_add_ons(catalog, groups):
+    assert [(region and region.value, found) for region, found in build.cpt_groups(catalog)] == groups
+
+
+def test_a_pretty_read_is_indented(physician_client, clinic: Clinic):
+    response = physician_client.get(f"{BASE}Patient/{clinic.maria.pk}", {"_pretty": "true"})
+    assert response.content.decode().startswith('{\n  "resourceType": "Patient"')
