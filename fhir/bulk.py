@@ -36,7 +36,7 @@ OUTPUT_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
 UNSUPPORTED = ("_since", "_typeFilter", "_elements", "includeAssociatedData", "patient")
 CLINIC_PERMISSION = "outcomes.view_dashboard"
 # Every role that may export anything reads patients: the finer checks (each type's own) follow in the view.
-_ANY_EXPORT = {"get": "patients.view_patient"}
+_ANY_EXPORT = {"get": "patients.view_patient", "head": "patients.view_patient"}
 
 
 def _types(query: Any) -> list[str]:

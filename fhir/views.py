@@ -61,7 +61,7 @@ class ResourceView(FhirView):
 
     @property
     def permissions(self) -> dict[str, str]:
-        return {"get": self.kind.permission}
+        return {"get": self.kind.permission, "head": self.kind.permission}
 
     def get(self, request: Request, resource_id: str | None = None) -> HttpResponse:
         if resource_id is None:

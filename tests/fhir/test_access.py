@@ -82,3 +82,8 @@ def test_writes_are_not_offered(client, clinic, physician) -> None:
     response = client.post(f"{BASE}Patient", {}, content_type="application/fhir+json")
     assert response.status_code == 405
     assert response.json()["issue"][0]["code"] == "not-supported"
+
+
+def test_a_head_request_is_answered_as_its_get(client, clinic, nurse):
+    client.force_login(nurse)
+    assert client.head(f"{BASE}Procedure").status_code == 200
