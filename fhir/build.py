@@ -43,6 +43,7 @@ _APPOINTMENT_TYPE: dict[str, tuple[str, str]] = {
 # "62320/62321 (C/T), 62322/62323 (L/S)" or "62367–62369": codes (a '+' marks an add-on, billed per extra level),
 # ranges, and the region marks that close the codes before them.
 _CPT_WORDS = re.compile(r"(?P<add_on>\+?)\b(?P<code>\d{5})\b(?:\s*[–-]\s*(?P<last>\d{5})\b)?|\((?P<mark>C/T|L/S)\)")
+_ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
 _REGION_MARKS = {"C/T": Region.CERVICOTHORACIC, "L/S": Region.LUMBOSACRAL}
 
 
@@ -129,12 +130,22 @@ def _body_site(site: ProcedureSite) -> dict[str, Any]:
     }
 
 
+def diagnoses(text: str) -> list[dict[str, Any]]:
+    """The record's diagnoses, each coded in ICD-10-CM when it reads as a code; anything else is kept as text."""
+    found: list[dict[str, Any]] = []
+    for part in (part.strip() for part in text.split(",")):
+        if _ICD10.fullmatch(part.upper()):
+            found.append({"coding": [coding(codes.ICD10CM, part.upper())], "text": part})
+        elif part:
+            found.append({"text": part})
+    return found
+
+
 def procedure(row: Procedure) -> FhirProcedure:
     """Reads the procedure's type, physician and prefetched sites."""
     kind = row.procedure_type
     code = [coding(codes.PROCEDURE_TYPE, kind.code, kind.name)]
     code += [coding(codes.CPT, cpt) for cpt in cpt_codes(kind.cpt_codes, spine.regions_of(row.levels))]
-    diagnoses = [part.strip() for part in row.diagnoses.split(",") if part.strip()]
     return FhirProcedure.model_validate(
         {
             "id": str(row.pk),
@@ -145,8 +156,7 @@ def procedure(row: Procedure) -> FhirProcedure:
             "subject": ref("Patient", row.patient_id),
             "performedDateTime": row.performed_at,
             "performer": [{"actor": ref("Practitioner", row.performed_by_id, staff_name(row.performed_by))}],
-            "reasonCode": [{"coding": [coding(codes.ICD10CM, diagnosis)], "text": diagnosis} for diagnosis in diagnoses]
-            or None,
+            "reasonCode": diagnoses(row.diagnoses) or None,
             "bodySite": [_body_site(site) for site in row.sites.all()] or None,
         }
     )

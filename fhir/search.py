@@ -33,7 +33,7 @@ class Results:
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.count < self.total
+        return 0 < self.page * self.count < self.total
 
 
 def _number(query: QueryDict, name: str, default: int, low: int, high: int) -> int:

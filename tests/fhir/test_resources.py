@@ -221,3 +221,11 @@ def test_the_catalogs_cpt_codes_are_read_by_region_without_add_ons(catalog, grou
 def test_a_pretty_read_is_indented(physician_client, clinic: Clinic):
     response = physician_client.get(f"{BASE}Patient/{clinic.maria.pk}", {"_pretty": "true"})
     assert response.content.decode().startswith('{\n  "resourceType": "Patient"')
+
+
+def test_diagnoses_that_read_as_icd10_codes_are_coded_and_the_rest_kept_as_text():
+    assert build.diagnoses("m54.16,  lumbar  radiculopathy ,, G89.29") == [
+        {"coding": [{"system": codes.ICD10CM, "code": "M54.16"}], "text": "m54.16"},
+        {"text": "lumbar  radiculopathy"},
+        {"coding": [{"system": codes.ICD10CM, "code": "G89.29"}], "text": "G89.29"},
+    ]

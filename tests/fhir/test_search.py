@@ -116,6 +116,7 @@ def test_a_search_pages_with_count_and_links_to_the_next_and_previous_page(physi
     assert len(seen) == len(set(seen)) == 8
     _, count_only = get_json(physician_client, "Observation", {"_count": 0})
     assert (count_only["total"], count_only.get("entry")) == (8, None)
+    assert [link["relation"] for link in count_only["link"]] == ["self"]
 
 
 @pytest.mark.parametrize(
