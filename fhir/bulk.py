@@ -68,6 +68,16 @@ class _KickOff(FhirView):
             require(user, TYPES[name].permission)
         if patient is None:
             require(user, CLINIC_PERMISSION)
+        waiting = ExportJob.objects.filter(
+            requested_by=user, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]
+        )
+        running = next((job for job in waiting if not export.is_stalled(job)), None)
+        if running is not None:
+            # One export at a time per user: a script that kicks off in a loop cannot fill the disk or the workers.
+            busy = outcome(429, "Your last export is still running; poll its status, then start another.")
+            busy["Content-Location"] = _url(request, "fhir:export-status", _jobId=running.pk)
+            busy["Retry-After"] = "10"
+            return busy
         job = ExportJob.objects.create(
             requested_by=user, request_url=request.build_absolute_uri()[:2000], patient=patient, types=",".join(types)
         )
@@ -148,4 +158,4 @@ class FileView(FhirView):
         name = request.query_params.get("type", "")
         if job.state != ExportJob.State.DONE or name not in {file["type"] for file in job.files}:
             raise exceptions.NotFound("That export has no such file (yet).")
-        return FileResponse(export.file_path(job, name).open("rb"), content_type=FHIR_NDJSON)
+        return FileResponse(export.file_path(job, name).open("rb"), content_type=FHIR_NDJSON, filename=f"{name}.ndjson")

@@ -197,3 +197,16 @@ def test_the_command_runs_again_an_export_whose_process_ended(clinic, physician)
     assert (stalled.state, stalled.files) == ("done", [{"type": "Patient", "count": 2}])
     assert fresh.state == "running"
     assert f"{stalled.pk}: done, 2 resources." in out.getvalue()
+
+
+def test_a_second_export_waits_for_the_first_to_finish(
+    client, clinic, physician, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(physician)
+    monkeypatch.setattr(export, "start", lambda job_id: None)
+    first = kick_off(client, "$export", django_capture_on_commit_callbacks)
+    second = kick_off(client, "$export", django_capture_on_commit_callbacks)
+    assert (second.status_code, second["Content-Location"]) == (429, first["Content-Location"])
+    assert second.json()["issue"][0]["code"] == "throttled"
+    export.run(ExportJob.objects.get().pk)
+    assert kick_off(client, "$export", django_capture_on_commit_callbacks).status_code == 202
