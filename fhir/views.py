@@ -34,6 +34,8 @@ class FhirView(APIView):
 
     renderer_classes = [FhirJsonRenderer, JSONRenderer]
     parser_classes: list[Any] = []
+    # Not in the REST API's OpenAPI schema: FHIR describes itself (the CapabilityStatement at /fhir/R4/metadata).
+    schema = None
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], HttpResponse | None]:
         return exception_handler
