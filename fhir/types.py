@@ -74,11 +74,13 @@ class ResourceType:
     sources: tuple[Source, ...]
     params: dict[str, Param] = field(default_factory=dict)
 
-    def find(self, resource_id: str) -> tuple[Source, int] | None:
+    def read(self, resource_id: str) -> tuple[Source, Any] | None:
+        """The source and row a resource id names, or None if no row has it."""
         for source in self.sources:
             key = source.key(resource_id)
             if key is not None:
-                return source, key
+                row = source.rows().filter(pk=key).first()
+                return (source, row) if row is not None else None
         return None
 
 

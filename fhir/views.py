@@ -73,12 +73,11 @@ class ResourceView(FhirView):
             if name not in ("_format", "_pretty"):
                 raise SearchError(f"{name}: a read takes no parameters but _format and _pretty.")
         search.check_format(request.query_params)
-        found = kind.find(resource_id)
-        row = found[0].rows().filter(pk=found[1]).first() if found else None
-        if found is None or row is None:
+        found = kind.read(resource_id)
+        if found is None:
             raise exceptions.NotFound(f"{kind.name}/{resource_id} is not known to this server.")
-        source = found[0]
-        log_reads(request, [(source, row)])
+        source, row = found
+        log_reads(request, [found])
         return respond(source.build(row), pretty=_pretty(request))
 
     def search(self, request: Request) -> HttpResponse:
