@@ -6,11 +6,13 @@ The views are REST framework views, so its authentication (session or token) and
 all come out of `exception_handler` in this one shape.
 """
 
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
 from fhir.build import as_json
@@ -40,6 +42,14 @@ class FhirJsonRenderer(JSONRenderer):
 
     media_type = FHIR_JSON
     format = "fhir"
+
+
+class FhirNegotiation(DefaultContentNegotiation):
+    """The Accept header alone picks the format: FHIR names it `_format` (read by the search), so REST framework's
+    own `format` query parameter is not honoured here and a search refuses it as the unknown parameter it is."""
+
+    # Only the one setting select_renderer reads; the stubs type it as the whole settings object.
+    settings = cast(Any, SimpleNamespace(URL_FORMAT_OVERRIDE=None))
 
 
 def respond(resource: Resource, status: int = 200, *, pretty: bool = False) -> HttpResponse:

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from fhir import search
 from fhir.audit import log_reads
-from fhir.outcome import FhirJsonRenderer, exception_handler, respond
+from fhir.outcome import FhirJsonRenderer, FhirNegotiation, exception_handler, respond
 from fhir.params import SearchError
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -33,6 +33,7 @@ class FhirView(APIView):
     """REST framework's authentication and permissions, FHIR's media type and its errors."""
 
     renderer_classes = [FhirJsonRenderer, JSONRenderer]
+    content_negotiation_class = FhirNegotiation
     parser_classes: list[Any] = []
     # Not in the REST API's OpenAPI schema: FHIR describes itself (the CapabilityStatement at /fhir/R4/metadata).
     schema = None

@@ -134,6 +134,7 @@ def test_a_search_pages_with_count_and_links_to_the_next_and_previous_page(physi
         ({"_count": "-1"}, "_count: give a whole number from 0 to 200"),
         ({"_page": "0"}, "_page: give a whole number from 1 to"),
         ({"_format": "xml"}, "_format: this server speaks JSON only"),
+        ({"format": "xml"}, "format: not a search parameter of Procedure"),
     ],
 )
 def test_a_search_the_server_cannot_answer_is_a_400_that_names_the_parameter(physician_client, clinic, query, names):
