@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     # What the clinic exchanges with other systems, each on the apps below and none on another: the REST API,
     # FHIR R4, and the import of an existing procedure log.
     "api",
-    "fhir",
+    "fhir_r4",
     "imports",
     # Scale data and the page benchmark: the top layer, importing every app and imported by none.
     "demo",

@@ -25,7 +25,7 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("api/", include("api.urls")),
-    path("fhir/R4/", include("fhir.urls")),
+    path("fhir/R4/", include("fhir_r4.urls")),
     path("imports/", include("imports.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),

@@ -34,7 +34,7 @@ from scheduling.models import VisitType
 from tests import factories
 from tests.scheduling.helpers import at, book, next_weekday
 
-APPS = ("clinic", "patients", "procedures", "scheduling", "outcomes", "api", "fhir", "imports")
+APPS = ("clinic", "patients", "procedures", "scheduling", "outcomes", "api", "fhir_r4", "imports")
 # Logging out ends the session the rest of the examples use.
 SKIPPED = {"logout"}
 ROLES = ("frontdesk", "nurse", "physician", "administrator")

@@ -20,7 +20,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("procedures",),
     ("scheduling",),
     ("outcomes",),
-    ("api", "fhir", "imports"),
+    ("api", "fhir_r4", "imports"),
     ("demo",),
 )
 LAYERS = tuple(app for floor in FLOORS for app in floor)
@@ -121,8 +121,8 @@ def test_the_check_allows_imports_of_the_same_layer_and_below():
 
 
 def test_the_check_fails_on_an_import_of_an_app_on_the_same_floor():
-    found = upward_imports("fhir", "fhir/views.py", "from api import serializers\nfrom outcomes import metrics\n")
-    assert [str(upward) for upward in found] == ["fhir/views.py:1 imports api"]
+    found = upward_imports("fhir_r4", "fhir_r4/views.py", "from api import serializers\nfrom outcomes import metrics\n")
+    assert [str(upward) for upward in found] == ["fhir_r4/views.py:1 imports api"]
 
 
 def test_the_check_fails_on_an_upward_import_in_a_migration(tmp_path):

@@ -4,8 +4,8 @@ see the clinic-wide dashboard."""
 
 from django.contrib.auth.models import User
 
-from fhir import export
-from fhir.models import ExportJob
+from fhir_r4 import export
+from fhir_r4.models import ExportJob
 from tests.fhir.conftest import BASE, Clinic
 from tests.permissions import ROLES, each_cell, login_as
 

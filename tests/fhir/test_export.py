@@ -14,9 +14,9 @@ from django.utils import timezone
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from clinic.models import AccessLog
-from fhir import export
-from fhir.build import as_json as build_json
-from fhir.models import ExportJob
+from fhir_r4 import export
+from fhir_r4.build import as_json as build_json
+from fhir_r4.models import ExportJob
 from tests.fhir.conftest import BASE, Clinic
 from tests.fhir.test_resources import MODELS
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fhir.types import TYPES
+from fhir_r4.types import TYPES
 from tests.fhir.conftest import BASE
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

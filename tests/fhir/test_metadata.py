@@ -3,7 +3,7 @@ server implements; open before sign-in, as FHIR clients read it first."""
 
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
-from fhir.types import TYPES
+from fhir_r4.types import TYPES
 from tests.fhir.conftest import BASE
 
 

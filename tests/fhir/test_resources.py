@@ -16,7 +16,7 @@ from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.procedure import Procedure
 
 from clinic.models import AccessLog
-from fhir import build, codes
+from fhir_r4 import build, codes
 from tests.fhir.conftest import BASE, Clinic, get_json
 
 MODELS: dict[str, Any] = {

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
-from fhir import codes
+from fhir_r4 import codes
 from scheduling.models import VisitType
 from tests import factories
 from tests.fhir.conftest import BASE, Clinic, get_json

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from fhir.resources.R4B.resource import Resource
 
 from clinic.access import Kind
 from clinic.roles import Role
-from fhir import build, codes, params
-from fhir.observations import MEASURES, Measure, observation
-from fhir.resources.R4B.resource import Resource
+from fhir_r4 import build, codes, params
+from fhir_r4.observations import MEASURES, Measure, observation
 from outcomes.models import FollowUp
 from patients.models import Patient
 from procedures.exposure import Region

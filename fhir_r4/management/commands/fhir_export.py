@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fhir import export
-from fhir.models import ExportJob
+from fhir_r4 import export
+from fhir_r4.models import ExportJob
 
 
 class Command(BaseCommand):

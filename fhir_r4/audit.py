@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from clinic.access import client_ip
 from clinic.models import AccessLog
-from fhir.types import Source
+from fhir_r4.types import Source
 
 
 def log_reads(request: HttpRequest, rows: Iterable[tuple[Source, Any]]) -> None:

@@ -1,8 +1,8 @@
 """Read and search (`GET /fhir/R4/<Type>/<id>`, `GET /fhir/R4/<Type>?...`) and the CapabilityStatement.
 
 Each type's route reads one resource when it names an id and searches otherwise. Access is the role matrix's,
-per type (`fhir.types`), checked by `clinic.rest.RolePermission` before the view runs; reads and search pages are
-recorded in the read-access log (`fhir.audit`).
+per type (`fhir_r4.types`), checked by `clinic.rest.RolePermission` before the view runs; reads and search pages are
+recorded in the read-access log (`fhir_r4.audit`).
 """
 
 from collections.abc import Callable
@@ -11,18 +11,18 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from fhir import search
-from fhir.audit import log_reads
-from fhir.outcome import FhirJsonRenderer, FhirNegotiation, exception_handler, respond
-from fhir.params import SearchError
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.capabilitystatement import CapabilityStatement
-from fhir.types import TYPES, ResourceType
+from fhir_r4 import search
+from fhir_r4.audit import log_reads
+from fhir_r4.outcome import FhirJsonRenderer, FhirNegotiation, exception_handler, respond
+from fhir_r4.params import SearchError
+from fhir_r4.types import TYPES, ResourceType
 
 FHIR_VERSION = "4.0.1"
 BULK_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
@@ -51,7 +51,7 @@ class FhirView(APIView):
 
 def base_url(request: Request) -> str:
     """The service base, e.g. https://clinic.example/fhir/R4/, as the client reached it."""
-    return request.build_absolute_uri(reverse("fhir:metadata")).removesuffix("metadata")
+    return request.build_absolute_uri(reverse("fhir_r4:metadata")).removesuffix("metadata")
 
 
 class ResourceView(FhirView):

@@ -1,7 +1,6 @@
 """Bulk exports: one row per `$export` request, the state any worker answers its status from."""
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +11,7 @@ from patients.models import Patient
 
 class ExportJob(models.Model):
     """An export's request, progress and files. The work runs in a thread of the process that took the request
-    (`fhir.export`); every process reads its state from here, so any gunicorn worker answers a status poll. The
+    (`fhir_r4.export`); every process reads its state from here, so any gunicorn worker answers a status poll. The
     thread beats `heartbeat_at` as it writes: a job whose heartbeat stops (its process ended) is reported failed,
     and `manage.py fhir_export` runs it again."""
 
@@ -39,11 +38,6 @@ class ExportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    # Said outright for the type checker: its Django plugin, importing the settings, finds the FHIR models'
-    # distribution (also a package named `fhir`) before this app and so does not see this model.
-    objects: ClassVar[models.Manager["ExportJob"]] = models.Manager()
-    patient_id: int | None
 
     class Meta:
         ordering = ["-requested_at"]

@@ -13,9 +13,10 @@ observations are `entered-in-error`, like the procedure.
 from dataclasses import dataclass
 from typing import Any
 
-from fhir import codes
-from fhir.build import coding, ref
 from fhir.resources.R4B.observation import Observation as FhirObservation
+
+from fhir_r4 import codes
+from fhir_r4.build import coding, ref
 from outcomes.models import PGIC, FollowUp
 from procedures.models import Procedure
 

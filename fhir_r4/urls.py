@@ -5,10 +5,10 @@ FHIR's RESTful API shapes them."""
 from django.urls import URLPattern, URLResolver, path, re_path
 
 from clinic.rest import open_to_api_auth
-from fhir import bulk, views
-from fhir.types import TYPES
+from fhir_r4 import bulk, views
+from fhir_r4.types import TYPES
 
-app_name = "fhir"
+app_name = "fhir_r4"
 
 urlpatterns: list[URLPattern | URLResolver] = open_to_api_auth(
     [

@@ -1,6 +1,6 @@
 """Bulk export: a job's resources written as NDJSON files, one per type, under FHIR_EXPORT_DIR/<job id>/.
 
-The kick-off (`fhir.bulk`) records an `ExportJob` and, once that is committed, starts `run` in a thread of its own
+The kick-off (`fhir_r4.bulk`) records an `ExportJob` and, once that is committed, starts `run` in a thread of its own
 process; any process answers the status from the job's row. Rows are read in chunks (`iterator(chunk_size=...)`)
 and written as they are built, so no export holds a table in memory, and the job's `written` count (its
 progress) and heartbeat are saved after every chunk. A file appears under its final name only once complete.
@@ -19,9 +19,9 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from fhir.build import as_json
-from fhir.models import ExportJob
-from fhir.types import TYPES, Source
+from fhir_r4.build import as_json
+from fhir_r4.models import ExportJob
+from fhir_r4.types import TYPES, Source
 from procedures.models import Procedure
 from scheduling.models import Appointment
 

@@ -11,14 +11,14 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.resource import Resource
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
-from fhir.build import as_json
-from fhir.params import SearchError
-from fhir.resources.R4B.operationoutcome import OperationOutcome
-from fhir.resources.R4B.resource import Resource
+from fhir_r4.build import as_json
+from fhir_r4.params import SearchError
 
 FHIR_JSON = "application/fhir+json"
 FHIR_NDJSON = "application/fhir+ndjson"

@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Q
 from django.http import QueryDict
 
-from fhir.params import SearchError
-from fhir.types import ResourceType, Source
+from fhir_r4.params import SearchError
+from fhir_r4.types import ResourceType, Source
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200

@@ -6,7 +6,7 @@
    200 with the manifest (each type's file URL and count) when done, and an OperationOutcome if it failed.
 3. Files: `GET $export-file?_jobId=...&type=Procedure`, application/fhir+ndjson, one resource a line.
 
-Who may export: each type exported needs the permission that reads it (`fhir.types`); the whole clinic's export
+Who may export: each type exported needs the permission that reads it (`fhir_r4.types`); the whole clinic's export
 also needs `outcomes.view_dashboard`, the clinic-wide view the matrix gives physicians and administrators. A job's
 status and files are answered to the user who started it alone.
 """
@@ -24,12 +24,12 @@ from rest_framework.request import Request
 
 from clinic.access import Kind, log_access
 from clinic.roles import require, staff_user
-from fhir import export
-from fhir.models import ExportJob
-from fhir.outcome import FHIR_NDJSON, outcome
-from fhir.params import SearchError, number_id
-from fhir.types import TYPES
-from fhir.views import FhirView
+from fhir_r4 import export
+from fhir_r4.models import ExportJob
+from fhir_r4.outcome import FHIR_NDJSON, outcome
+from fhir_r4.params import SearchError, number_id
+from fhir_r4.types import TYPES
+from fhir_r4.views import FhirView
 from patients.models import Patient
 
 OUTPUT_FORMATS = ("application/fhir+ndjson", "application/ndjson", "ndjson")
@@ -75,7 +75,7 @@ class _KickOff(FhirView):
         if running is not None:
             # One export at a time per user: a script that kicks off in a loop cannot fill the disk or the workers.
             busy = outcome(429, "Your last export is still running; poll its status, then start another.")
-            busy["Content-Location"] = _url(request, "fhir:export-status", _jobId=running.pk)
+            busy["Content-Location"] = _url(request, "fhir_r4:export-status", _jobId=running.pk)
             busy["Retry-After"] = "10"
             return busy
         job = ExportJob.objects.create(
@@ -84,7 +84,7 @@ class _KickOff(FhirView):
         log_access(request._request, Kind.EXPORT, patient_id=patient.pk if patient else None)
         transaction.on_commit(partial(export.start, job.pk))
         response = outcome(202, f"Export {job.pk} started.", code="informational", severity="information")
-        response["Content-Location"] = _url(request, "fhir:export-status", _jobId=job.pk)
+        response["Content-Location"] = _url(request, "fhir_r4:export-status", _jobId=job.pk)
         return response
 
 
@@ -140,7 +140,7 @@ class StatusView(FhirView):
                 "output": [
                     {
                         "type": file["type"],
-                        "url": _url(request, "fhir:export-file", _jobId=job.pk, type=file["type"]),
+                        "url": _url(request, "fhir_r4:export-file", _jobId=job.pk, type=file["type"]),
                         "count": file["count"],
                     }
                     for file in job.files

@@ -1,7 +1,7 @@
 """Pinpoint's records as FHIR R4 resources, one builder per type, each returning a validated `fhir.resources`
 model (R4B's models: R4 with its technical corrections; only elements that R4 4.0.1 has too are used).
 
-A builder reads the row and the relations its type's source selects or prefetches (`fhir.types`), never the
+A builder reads the row and the relations its type's source selects or prefetches (`fhir_r4.types`), never the
 database itself, so a page of resources costs a fixed number of queries. References name their targets by the
 type and id this server answers for (`Patient/12`), so every one of them can be read back.
 """
@@ -11,15 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-
-from clinic.staff import staff_name
-from fhir import codes
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from fhir.resources.R4B.medicationadministration import MedicationAdministration as FhirMedicationAdministration
 from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.practitioner import Practitioner as FhirPractitioner
 from fhir.resources.R4B.procedure import Procedure as FhirProcedure
 from fhir.resources.R4B.resource import Resource
+
+from clinic.staff import staff_name
+from fhir_r4 import codes
 from patients.models import Patient
 from procedures import spine
 from procedures.exposure import Region
