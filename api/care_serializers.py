@@ -6,6 +6,7 @@ Writes are typed here for the schema and checked again, field for field, by the 
 (`scheduling.forms`, `outcomes.forms`), so the API refuses exactly what a page refuses, with the page's message.
 """
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -129,12 +130,23 @@ class VersionInput(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
+class MomentField(serializers.DateTimeField):
+    """A date and time; one at the edge of the calendar ("9999-12-31T23:59") is refused, not an overflow in DRF's
+    time-zone arithmetic (a 500)."""
+
+    def to_internal_value(self, value: Any) -> datetime.datetime:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            raise serializers.ValidationError("Choose a date and time within the bookable days.") from None
+
+
 class SlotInput(serializers.Serializer[Any]):
     """Who, where and when: the booking and move forms' shared fields (`scheduling.forms.SlotForm`)."""
 
     physician = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     room = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
-    starts_at = serializers.DateTimeField(help_text="ISO 8601; without an offset, the clinic's time zone.")
+    starts_at = MomentField(help_text="ISO 8601; without an offset, the clinic's time zone.")
     minutes = serializers.IntegerField(
         required=False,
         allow_null=True,
