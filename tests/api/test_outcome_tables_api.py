@@ -74,7 +74,8 @@ def test_the_list_holds_every_table_in_the_dashboards_order_with_its_chart(api, 
     }
     complications = next(table for table in body["tables"] if table["slug"] == "complications")
     built = metrics.build("complications", criteria)
-    assert built is not None and built.chart is not None
+    assert built is not None
+    assert built.chart is not None
     assert complications["chart"]["labels"] == built.chart.labels
     assert complications["chart"]["datasets"][0]["data"] == built.chart.datasets[0].data
 
