@@ -2,6 +2,7 @@
 the visit's day through the booking services, refused exactly where the booking page refuses."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -41,7 +42,7 @@ def patient():
     return factories.patient(first_name="Ana", last_name="Reyes")
 
 
-def booking(patient, physician, hour: str = "09:00", **changes) -> dict:
+def booking(patient, physician, hour: str = "09:00", **changes) -> dict[str, Any]:
     return {
         "patient": patient.pk,
         "visit_type": "follow_up",
@@ -50,7 +51,7 @@ def booking(patient, physician, hour: str = "09:00", **changes) -> dict:
     } | changes
 
 
-def esi_booking(patient, physician, **changes) -> dict:
+def esi_booking(patient, physician, **changes) -> dict[str, Any]:
     """A two-level lumbar transforaminal ESI in procedure suite 1: the booking page's example of a procedure."""
     return booking(
         patient,
@@ -64,7 +65,7 @@ def esi_booking(patient, physician, **changes) -> dict:
     )
 
 
-def page_form(data: dict) -> dict:
+def page_form(data: dict[str, Any]) -> dict[str, Any]:
     """The same booking as the booking page posts it: empty strings for nothing, the hours confirmed by a box."""
     form = {key: "" if value is None else value for key, value in data.items()}
     if form.pop("confirm_hours", False):

@@ -2,6 +2,7 @@
 rules (NRS, relief, PGIC, the ODI or NDI the levels call for), or closed as not reached."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -16,12 +17,16 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 LIST = reverse("api:followup-list")
-CERVICAL = {
+CERVICAL: dict[str, Any] = {
     "type_code": "esi-interlaminar",
     "sites": (("C5-C6", "midline"),),
     "drugs": (("Triamcinolone acetonide", "40"),),
 }
-KNEE = {"type_code": "joint-major", "sites": (("knee", "right"),), "drugs": (("Triamcinolone acetonide", "40"),)}
+KNEE: dict[str, Any] = {
+    "type_code": "joint-major",
+    "sites": (("knee", "right"),),
+    "drugs": (("Triamcinolone acetonide", "40"),),
+}
 CALL = {"nrs": 3, "relief_pct": 60, "pgic": 2, "method": "phone"}
 ODI = [2, 1, 3, 2, None, 1, 2, 0, 1, 2]  # nine sections answered: 14 of 45 points, 31
 

@@ -1,6 +1,7 @@
 """The outcome tables API: the dashboard's own tables, for the dashboard's own filters, with its very numbers."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -35,7 +36,7 @@ def api(physician) -> APIClient:
     return client
 
 
-def as_text(table: dict) -> list[list[str]]:
+def as_text(table: dict[str, Any]) -> list[list[str]]:
     """The table as its CSV export writes it: the header, the rows, the totals, every cell as text."""
     return [[str(cell) for cell in row] for row in [table["columns"], *table["rows"], *table["totals"]]]
 
