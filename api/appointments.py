@@ -32,8 +32,9 @@ from api.care_serializers import (
     StatusInput,
 )
 from api.care_writes import (
+    DETAIL,
+    DETAIL_WRITE,
     ETAG_HEADER,
-    IF_MATCH,
     acting_user,
     errors,
     opened_version,
@@ -101,14 +102,14 @@ WRITE_ERRORS = errors(400, 403, 404, 409)
     retrieve=extend_schema(
         summary="Read an appointment",
         description="The `ETag` header carries the version, for `If-Match` on a write.",
-        parameters=[ETAG_HEADER],
+        parameters=DETAIL,
         responses={200: AppointmentSerializer, **READ_ERRORS},
     ),
 )
 class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointment]):
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
-    lookup_value_converter = "int"
+    lookup_value_converter = "str"
     permissions = {
         "list": "scheduling.view_appointment",
         "retrieve": "scheduling.view_appointment",
@@ -122,7 +123,7 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
         # Every related row a visit shows, joined: a page of visits is one query whatever its length.
         return Appointment.objects.with_details().select_related("booked_by").order_by("starts_at", "pk")
 
-    def retrieve(self, request: Request, pk: int) -> Response:
+    def retrieve(self, request: Request, pk: str) -> Response:
         return _answer(self.get_object())
 
     @extend_schema(
@@ -167,11 +168,11 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
             "(the visit's reason to book past a limit is kept unless another is given)."
         ),
         request=MoveInput,
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=DETAIL_WRITE,
         responses={200: AppointmentSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def move(self, request: Request, pk: int) -> Response:
+    def move(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
         given = MoveInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -191,11 +192,11 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
         summary="Cancel an appointment",
         description="Frees the slot; answers with the waitlist entries it suits, longest waiting first.",
         request=CancelInput,
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=DETAIL_WRITE,
         responses={200: CancelResult, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: int) -> Response:
+    def cancel(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
         given = CancelInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -214,11 +215,11 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
             "cannot take from its status is refused with the steps it can."
         ),
         request=StatusInput,
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=DETAIL_WRITE,
         responses={200: AppointmentSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
-    def set_status(self, request: Request, pk: int) -> Response:
+    def set_status(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
         given = StatusInput(data=request.data)
         given.is_valid(raise_exception=True)

@@ -12,7 +12,7 @@ from api.appointments import AppointmentViewSet
 from api.follow_ups import FollowUpViewSet
 from api.outcome_tables import OutcomeTable, OutcomeTables
 
-# Path converters rather than regular expressions: an id is an integer in the URL and in the schema.
+# Path converters rather than regular expressions; each view's `lookup_value_converter` says which.
 router = SimpleRouter(use_regex_path=False)
 router.register("v1/appointments", AppointmentViewSet, basename="appointment")
 router.register("v1/follow-ups", FollowUpViewSet, basename="followup")
@@ -20,5 +20,5 @@ router.register("v1/follow-ups", FollowUpViewSet, basename="followup")
 urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
     path("v1/outcome-tables/", OutcomeTables.as_view(), name="outcome-tables"),
-    path("v1/outcome-tables/<slug:table>/", OutcomeTable.as_view(), name="outcome-table"),
+    path("v1/outcome-tables/<str:table>/", OutcomeTable.as_view(), name="outcome-table"),
 ]

@@ -39,6 +39,11 @@ ETAG_HEADER = OpenApiParameter(
     response=[200, 201],
     description='The record\'s version, quoted ("3"): send it back in `If-Match`.',
 )
+# Any path segment reaches the view, which answers a non-number with the API's own 404 (JSON, in the one error
+# shape) rather than the site's HTML page; the schema still says the id is an integer.
+RECORD_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id.")
+DETAIL = [RECORD_ID, ETAG_HEADER]
+DETAIL_WRITE = [RECORD_ID, IF_MATCH, ETAG_HEADER]
 # Ids as the schema gives them: a larger number is a typing slip, not a record.
 MAX_ID = 2**31 - 1
 # `"3"`, `W/"3"` or a bare 3: the version alone, whatever a client library makes of the ETag.

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from api.care_filters import day_filter, id_filter
 from api.care_serializers import FollowUpRecordInput, FollowUpSerializer, NotReachedInput
 from api.care_writes import (
-    ETAG_HEADER,
-    IF_MATCH,
+    DETAIL,
+    DETAIL_WRITE,
     acting_user,
     errors,
     opened_version,
@@ -112,14 +112,14 @@ def _answer(follow_up: FollowUp) -> Response:
     retrieve=extend_schema(
         summary="Read a follow-up call",
         description="Writes an access-log entry for the patient, as the recording page does.",
-        parameters=[ETAG_HEADER],
+        parameters=DETAIL,
         responses={200: FollowUpSerializer, **errors(400, 403, 404)},
     ),
 )
 class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilter
-    lookup_value_converter = "int"
+    lookup_value_converter = "str"
     permissions = {
         "list": "outcomes.view_followup",
         "retrieve": "outcomes.view_followup",
@@ -136,7 +136,7 @@ class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
             .order_by(*CALL_ORDER)
         )
 
-    def retrieve(self, request: Request, pk: int) -> Response:
+    def retrieve(self, request: Request, pk: str) -> Response:
         follow_up = self.get_object()
         log_access(request._request, Kind.FOLLOW_UP, patient_id=follow_up.procedure.patient_id, obj=follow_up)
         return _answer(follow_up)
@@ -149,11 +149,11 @@ class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
             "(`questionnaires` on the read); the score is computed from them. A closed call is not recorded again."
         ),
         request=FollowUpRecordInput,
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=DETAIL_WRITE,
         responses={200: FollowUpSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def record(self, request: Request, pk: int) -> Response:
+    def record(self, request: Request, pk: str) -> Response:
         follow_up = self.get_object()
         log_access(request._request, Kind.FOLLOW_UP, patient_id=follow_up.procedure.patient_id, obj=follow_up)
         given = FollowUpRecordInput(data=request.data)
@@ -171,11 +171,11 @@ class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
         summary="Close a follow-up call as not reached",
         description="It counts as not completed on the dashboard.",
         request=NotReachedInput,
-        parameters=[IF_MATCH, ETAG_HEADER],
+        parameters=DETAIL_WRITE,
         responses={200: FollowUpSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="not-reached", url_name="not-reached")
-    def not_reached(self, request: Request, pk: int) -> Response:
+    def not_reached(self, request: Request, pk: str) -> Response:
         follow_up = self.get_object()
         given = NotReachedInput(data=request.data)
         given.is_valid(raise_exception=True)

@@ -213,6 +213,13 @@ def test_a_read_carries_the_version_as_its_etag(api, physician, patient):
     assert api.get(reverse("api:appointment-detail", args=[visit.pk + 100])).status_code == 404
 
 
+@pytest.mark.parametrize("segment", ["null", "1.5", "99999999999999999999", "-1"])
+def test_an_id_that_is_no_number_of_a_visit_is_the_apis_own_not_found(api, segment):
+    response = api.get(f"{LIST}{segment}/")
+    assert response.status_code == 404
+    assert response.json()["type"] == "not_found"
+
+
 def test_a_move_changes_the_slot_and_the_version(api, physician, patient):
     visit = book(patient, physician, at(DAY, 9))
     response = api.post(

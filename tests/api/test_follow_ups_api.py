@@ -126,6 +126,15 @@ def test_a_recording_based_on_an_old_version_is_refused_as_a_conflict(api, physi
     assert item.nrs == 3
 
 
+def test_a_stale_recording_after_questionnaire_answers_is_a_conflict_not_a_server_error(api):
+    item = follow_up()
+    opened = f'"{item.version}"'
+    assert api.post(detail(item, "record"), CALL | {"odi_answers": ODI}, format="json").status_code == 200
+    again = api.post(detail(item, "record"), CALL, format="json", headers={"If-Match": opened})
+    assert again.status_code == 409
+    assert "ODI answers: — → [2, 1, 3, 2, None, 1, 2, 0, 1, 2]" in again.json()["errors"]["non_field_errors"]
+
+
 def test_a_closed_call_is_not_recorded_again(api):
     item = follow_up()
     assert api.post(detail(item, "record"), CALL, format="json").status_code == 200
