@@ -22,7 +22,8 @@ from outcomes import metrics
 from outcomes.filters import REGION_CHOICES, Criteria, DashboardFilter
 from procedures.models import Family
 
-PERMISSIONS = {"get": "outcomes.view_dashboard"}
+# The dashboard's permission; HEAD is a GET without the body.
+PERMISSIONS = {"get": "outcomes.view_dashboard", "head": "outcomes.view_dashboard"}
 FILTERS = [
     OpenApiParameter(
         "date_from", OpenApiTypes.DATE, description="Procedure date from; default: 11 months ago, the 1st."

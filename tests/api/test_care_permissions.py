@@ -102,6 +102,13 @@ def test_every_care_route_is_in_the_matrix():
     assert names == {endpoint.split()[1] for endpoint in MATRIX}
 
 
+def test_a_head_request_answers_as_its_get(physician, records):
+    api = APIClient()
+    api.force_login(physician)
+    for name in ("appointment-list", "followup-list", "outcome-tables", "outcome-table"):
+        assert api.head(_url(name, records)).status_code == 200, name
+
+
 def test_a_refusal_names_the_roles_that_may(frontdesk, records):
     api = APIClient()
     api.force_login(frontdesk)
