@@ -118,10 +118,11 @@ STALE = inline_serializer(
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """The error responses an endpoint can give, each in the one shape."""
+    """The error responses an endpoint can give, each in the one shape; every endpoint can answer 401 and 403."""
+    codes = tuple(sorted({*codes, 401, 403}))
     described = {
         400: "Invalid input: `errors` names each field and what is wrong with it.",
-        401: "Not signed in.",
+        401: "No valid credentials (where the API offers a token scheme).",
         403: "Not signed in, or the user's role may not do this.",
         404: "No such record.",
         409: "The record changed since the version given.",
