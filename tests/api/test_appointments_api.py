@@ -89,6 +89,18 @@ def test_front_desk_books_a_visit_and_the_history_names_them(api, frontdesk, phy
     assert visit.history.get().history_user == frontdesk
 
 
+def test_a_user_authenticated_by_the_api_alone_is_named_in_the_history(nurse, physician, patient):
+    """No session, as with a token: the API's own authentication names the user the audit history records."""
+    weekday_hours(physician)
+    machine = APIClient()
+    machine.force_authenticate(nurse)
+    response = machine.post(LIST, booking(patient, physician), format="json")
+    assert response.status_code == 201, response.json()
+    visit = Appointment.objects.get()
+    assert visit.booked_by == nurse
+    assert visit.history.get().history_user == nurse
+
+
 def test_a_time_with_an_offset_is_taken_as_that_moment(api, physician, patient):
     moment = at(DAY, 9).astimezone(datetime.UTC).isoformat()
     response = api.post(LIST, booking(patient, physician) | {"starts_at": moment}, format="json")
