@@ -1,4 +1,5 @@
-"""What the care endpoints' writes share: the version a write was based on, and a page form's refusal.
+"""What the care endpoints share: the version a write was based on, a page form's refusal, the acting user, and
+how the schema describes ids, versions and errors.
 
 Versions. Every appointment and follow-up carries `version` (one more on every saved change). A read returns it,
 and a retrieve also as the `ETag` header (`"3"`). A write may say which version it was based on, in `If-Match`
