@@ -159,7 +159,8 @@ def _describer(model: type[Model], reading: Reading, changes: list[Any]) -> Call
         if isinstance(model_field, ForeignKey) and value is not None:
             return plain(related[model_field.related_model].get(value, f"#{value}"))
         choices = dict(getattr(model_field, "choices", None) or [])
-        return plain(choices.get(value, value))
+        # Only a field with choices is looked up: a JSON field's list or dict cannot be a key.
+        return plain(choices.get(value, value) if choices else value)
 
     def describe(change: Any) -> Change:
         label = str(getattr(model._meta.get_field(change.field), "verbose_name", change.field))

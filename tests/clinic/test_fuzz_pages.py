@@ -164,11 +164,20 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
     return {"ids": ids, "by_app": by_app, "waitlist": entry.pk, "patient": patient}
 
 
+# The API's routes name their record by the route's basename (api:appointment-detail): the app that keeps it.
+API_RECORDS = {"appointment": "scheduling", "followup": "outcomes", "patient": "patients", "procedure": "procedures"}
+
+
+def _record_app(name: str) -> str:
+    app, _, route = name.partition(":")
+    return API_RECORDS[route.split("-")[0]] if app == "api" else app
+
+
 def _url(name: str, pattern: URLPattern, clinic: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
     for key in pattern.pattern.converters:
         if key == "pk":
-            kwargs[key] = clinic["waitlist"] if "waitlist" in name else clinic["by_app"][name.split(":")[0]]
+            kwargs[key] = clinic["waitlist"] if "waitlist" in name else clinic["by_app"][_record_app(name)]
         else:
             kwargs[key] = clinic["ids"][key]
     return reverse(name, kwargs=kwargs)
