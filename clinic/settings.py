@@ -263,7 +263,12 @@ LOGGING = {
 # The REST API (api/) and the FHIR endpoints (fhir/) run on Django REST Framework: the browser's session (with its
 # CSRF check) and integration users' tokens. Access is the role matrix's (clinic.roles), checked per view.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Tokens first: their challenge makes a request without credentials a 401. Token requests carry no cookie and
+    # skip CSRF; the browser's session keeps its CSRF check (clinic/tokens.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "clinic.tokens.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["clinic.rest.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "clinic.rest.Pages",
     "EXCEPTION_HANDLER": "clinic.rest.exception_handler",
