@@ -22,8 +22,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -217,7 +217,7 @@ class ApiTokenAdmin(StaffAdministration, HistoryAdmin, admin.ModelAdmin[ApiToken
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj is None else ["name", "owner", *self.readonly_fields]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
         return ["name", "owner"] if obj is None else ["name", "owner", *self.readonly_fields]
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
@@ -245,4 +245,6 @@ class ApiTokenAdmin(StaffAdministration, HistoryAdmin, admin.ModelAdmin[ApiToken
         for token in queryset.filter(revoked_at__isnull=True):
             tokens.token_revoke(token=token, by=staff_user(request))
             revoked += 1
-        messages.success(request, f"Revoked {revoked} token{'s' if revoked != 1 else ''}; they are refused from now on.")
+        messages.success(
+            request, f"Revoked {revoked} token{'s' if revoked != 1 else ''}; they are refused from now on."
+        )

@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -128,4 +129,3 @@ class BearerTokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         # Makes an unauthenticated request a 401 (with this challenge) rather than a 403.
         return f'{KEYWORD} realm="api"'
-
