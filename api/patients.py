@@ -31,9 +31,11 @@ FIELDS = PatientForm.Meta.fields
 
 class PatientSerializer(serializers.ModelSerializer[Patient]):
     payer: "serializers.SlugRelatedField[Payer]" = serializers.SlugRelatedField(
-        slug_field="key", read_only=True, help_text="The payer's key."
+        slug_field="key", read_only=True, allow_null=True, help_text="The payer's key."
     )
     archived = serializers.BooleanField(source="is_archived", read_only=True)
+    # Blank when not recorded, which an "email" format would not allow.
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Patient
@@ -131,6 +133,8 @@ class FoundPages(Pages):
     partial_update=extend_schema(summary="Correct a patient's record", request=Correction, parameters=[IF_MATCH, ETAG]),
 )
 class PatientViewSet(viewsets.GenericViewSet[Patient]):
+    # Any path segment reaches the view, so an id that is not one is a 404 in the API's error shape.
+    lookup_value_regex = "[^/]+"
     queryset = Patient.objects.select_related("payer")
     serializer_class = PatientSerializer
     pagination_class = FoundPages

@@ -86,6 +86,8 @@ class ProcedureFilter(django_filters.FilterSet):  # type: ignore[misc]
     void=extend_schema(summary="Void a record entered in error", request=VoidSerializer, responses=ProcedureSerializer),
 )
 class ProcedureViewSet(viewsets.GenericViewSet[Procedure]):
+    # Any path segment reaches the view, so an id that is not one is a 404 in the API's error shape.
+    lookup_value_regex = "[^/]+"
     serializer_class = ProcedureSerializer
     filterset_class = ProcedureFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
