@@ -8,9 +8,8 @@ records. Examples are drawn deterministically (CI's run is the same every time);
 
 import json
 import os
-from typing import Any
-
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
