@@ -134,7 +134,7 @@ class FoundPages(Pages):
 )
 class PatientViewSet(viewsets.GenericViewSet[Patient]):
     # Any path segment reaches the view, so an id that is not one is a 404 in the API's error shape.
-    lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
     queryset = Patient.objects.select_related("payer")
     serializer_class = PatientSerializer
     pagination_class = FoundPages

@@ -87,7 +87,7 @@ class ProcedureFilter(django_filters.FilterSet):  # type: ignore[misc]
 )
 class ProcedureViewSet(viewsets.GenericViewSet[Procedure]):
     # Any path segment reaches the view, so an id that is not one is a 404 in the API's error shape.
-    lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
     serializer_class = ProcedureSerializer
     filterset_class = ProcedureFilter
     http_method_names = ["get", "post", "patch", "head", "options"]

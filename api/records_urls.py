@@ -9,7 +9,8 @@ from api.limits import LimitCheckView
 from api.patients import PatientViewSet
 from api.procedures import ProcedureViewSet
 
-router = SimpleRouter()
+# Paths with converters, as every page has (a test builds each URL from its converters).
+router = SimpleRouter(use_regex_path=False)
 router.register("v1/patients", PatientViewSet, basename="patient")
 router.register("v1/procedures", ProcedureViewSet, basename="procedure")
 

@@ -164,11 +164,24 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
     return {"ids": ids, "by_app": by_app, "waitlist": entry.pk, "patient": patient}
 
 
+# An API route is named after its resource ("api:procedure-void"): its pk is a record of the app that keeps it.
+API_RESOURCES = {"patient": "patients", "procedure": "procedures", "appointment": "scheduling", "follow": "outcomes"}
+
+
+def _pk(name: str, clinic: dict[str, Any]) -> int:
+    if "waitlist" in name:
+        return int(clinic["waitlist"])
+    app, _, route = name.partition(":")
+    if app == "api":
+        app = API_RESOURCES.get(route.split("-")[0].split("_")[0], "")
+    return int(clinic["by_app"].get(app, 0))
+
+
 def _url(name: str, pattern: URLPattern, clinic: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
     for key in pattern.pattern.converters:
         if key == "pk":
-            kwargs[key] = clinic["waitlist"] if "waitlist" in name else clinic["by_app"][name.split(":")[0]]
+            kwargs[key] = _pk(name, clinic)
         else:
             kwargs[key] = clinic["ids"][key]
     return reverse(name, kwargs=kwargs)
