@@ -122,7 +122,8 @@ class ProcedureViewSet(viewsets.GenericViewSet[Procedure]):
         # What the entry is not told is what the empty entry form shows: the logging physician as the performing
         # one, fluoroscopy guidance, local anaesthetic, …
         values = _entry_defaults(user) | values
-        values["form_token"] = values.get("form_token") or _idempotency_token(request, user)
+        # The empty form's one-time token is a new one each time; a client's own token or key is the same each time.
+        values["form_token"] = body.validated_data.get("form_token") or _idempotency_token(request, user)
         found = valid_entry(entry(values, patient=patient, user=user))
         procedure = services.procedure_log(
             patient=patient,
