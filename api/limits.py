@@ -9,7 +9,7 @@ limit ("within limits again on"), and each rule's own.
 import datetime
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, views
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -104,6 +104,19 @@ class LimitCheckView(views.APIView):
     @extend_schema(
         summary="Check a proposed procedure against the limits, as the entry form does",
         request=ProposalCheckInput,
+        examples=[
+            OpenApiExample(
+                "A two-level transforaminal ESI",
+                value={
+                    "patient": 17,
+                    "procedure_type": "esi-transforaminal",
+                    "performed_at": "2026-12-02T10:30:00-05:00",
+                    "sites": [{"place": "L4-L5", "side": "bilateral"}, {"place": "L5-S1", "side": "bilateral"}],
+                    "medications": [{"drug": "Dexamethasone sodium phosphate", "dose_mg": "10"}],
+                },
+                request_only=True,
+            )
+        ],
         responses=LimitCheckSerializer,
     )
     def post(self, request: Request) -> Response:

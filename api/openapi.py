@@ -12,12 +12,31 @@ from typing import Any
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 from clinic.rest import NON_FIELD
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A field's error",
+            value={
+                "type": "invalid",
+                "detail": "override_reason: This procedure passes a hard limit. Give the clinical reason to go ahead, "
+                "or change the plan. (…)",
+                "errors": {"override_reason": ["This procedure passes a hard limit. (…)"]},
+            },
+            response_only=True,
+        )
+    ]
+)
 class ErrorSerializer(serializers.Serializer[Any]):
     """Every error: `type` names the kind, `detail` says it in a sentence, `errors` lists messages by field."""
 
@@ -97,16 +116,3 @@ IF_MATCH = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     description='The ETag of the version the correction was made from, e.g. `"3"` (or send `version` in the body).',
 )
-
-
-def paged(name: str, item: type[serializers.Serializer[Any]]) -> serializers.Serializer[Any]:
-    """The schema of a page of a list (`clinic.rest.Pages`)."""
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item(many=True),
-        },
-    )

@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
     # The schema is read by the signed-in staff (the docs page) and by tokens, not by anonymous visitors.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are grouped by what follows /api/v1/: patients, procedures, limits, appointments, …
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The docs page's Swagger UI and Redoc come from the installed sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -8,9 +8,10 @@
     url: root.dataset.schemaUrl + "?format=json",
     dom_id: "#swagger-ui",
     deepLinking: true,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    presets: [SwaggerUIBundle.presets.apis],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
-    layout: "StandaloneLayout",
+    // Without the top bar's box for loading another schema: the page documents this API only.
+    layout: "BaseLayout",
     validatorUrl: null,
     requestInterceptor: function (request) {
       if (request.method && request.method.toUpperCase() !== "GET") {
