@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from api.filters import YesNoFilter
 from api.forms import etag, form_data, form_errors, opened_version, refuse
 from api.openapi import ETAG, IF_MATCH
 from clinic.access import Kind, log_access
@@ -25,6 +26,7 @@ from patients import services
 from patients.forms import PatientForm
 from patients.models import Patient, Payer
 from patients.search import MAX_QUERY
+from patients.views import PAGE_CAP
 
 FIELDS = PatientForm.Meta.fields
 
@@ -91,11 +93,15 @@ class PatientSearch(django_filters.FilterSet):  # type: ignore[misc]
         label="Name fragments in any order, MRN, phone digits or a birth date, as in the search box.",
         max_length=MAX_QUERY,
     )
-    archived = django_filters.BooleanFilter(label="Include archived patients.")
+    archived = YesNoFilter(label="Include archived patients.", method="as_given")
 
     class Meta:
         model = Patient
         fields: list[str] = []
+
+    def as_given(self, queryset: Any, name: str, value: Any) -> Any:
+        # Read by the view, which hands the search its queryset (`find` pages and counts it in one query).
+        return queryset
 
 
 class FoundPages(Pages):
@@ -105,7 +111,8 @@ class FoundPages(Pages):
     def respond(self, request: Request, query: str, patients: Any) -> Response:
         size = self.get_page_size(request) or self.page_size
         try:
-            number = max(int(request.query_params.get(self.page_query_param, 1)), 1)
+            # Within what the databases take as an OFFSET, as the search page's pages are.
+            number = min(max(int(request.query_params.get(self.page_query_param, 1)), 1), PAGE_CAP)
         except ValueError as error:
             raise ValidationError({"page": "A page number, from 1."}) from error
         found = patients.find(query, start=(number - 1) * size, size=size)
@@ -152,7 +159,7 @@ class PatientViewSet(viewsets.GenericViewSet[Patient]):
         if not search.is_valid():
             raise refuse(form_errors(search.form))
         patients = Patient.objects.select_related("payer")
-        if not search.form.cleaned_data.get("archived"):
+        if search.form.cleaned_data.get("archived") != "true":
             patients = patients.active()
         query = (search.form.cleaned_data.get("q") or "").strip()
         return FoundPages().respond(request, query, patients)

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import DateFilter, IdFilter, YesNoFilter
 from api.forms import acting_user, etag, json_object, opened_version
 from api.openapi import ETAG, IF_MATCH
 from api.procedure_serializers import (
@@ -50,14 +51,16 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 
 class ProcedureFilter(django_filters.FilterSet):  # type: ignore[misc]
-    patient = django_filters.NumberFilter(field_name="patient_id", label="A patient's id.")
-    date_from = django_filters.DateFilter(method="performed_from", label="Performed on or after (clinic date).")
-    date_to = django_filters.DateFilter(method="performed_to", label="Performed on or before (clinic date).")
+    patient = IdFilter(field_name="patient_id", label="A patient's id.")
+    date_from = DateFilter(method="performed_from", label="Performed on or after (clinic date).")
+    date_to = DateFilter(method="performed_to", label="Performed on or before (clinic date).")
     procedure_type = django_filters.CharFilter(field_name="procedure_type__code", label="A procedure type's code.")
     performed_by = django_filters.ModelChoiceFilter(
         queryset=physicians(include_inactive=True), label="The performing physician's user id."
     )
-    voided = django_filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True)
+    voided = YesNoFilter(
+        field_name="voided_at", lookup_expr="isnull", exclude=True, label="Voided records only, or none."
+    )
 
     class Meta:
         model = Procedure

@@ -127,3 +127,14 @@ def test_a_correction_reads_as_the_form_does(client, auth):
     assert list(bad.json()["errors"]) == ["payer"]
     unchanged = api_patch(client, url, {"version": 2}, **auth)
     assert unchanged.json()["version"] == 2
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "0", "-3"])
+def test_any_page_number_is_a_page(client, auth, page):
+    factories.patient()
+    assert client.get(reverse("api:patient-list"), {"page": page}, headers=auth).status_code == 200
+
+
+def test_a_page_that_is_not_a_number_is_refused_at_its_name(client, auth):
+    response = client.get(reverse("api:patient-list"), {"page": "two"}, headers=auth)
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["page"])

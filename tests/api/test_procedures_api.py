@@ -215,3 +215,20 @@ def test_the_list_reads_a_fixed_number_of_queries_however_many_records(
     with django_assert_num_queries(6):
         rows = client.get(reverse("api:procedure-list"), headers=auth).json()["results"]
     assert len(rows) == records
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"date_from": "0001-01-01"}, "date_from"),
+        ({"date_to": "9999-12-31"}, "date_to"),
+        ({"patient": "99999999999999999999999"}, "patient"),
+        ({"patient": "1.5"}, "patient"),
+        ({"performed_by": "99999999999999999"}, "performed_by"),
+        ({"voided": "perhaps"}, "voided"),
+    ],
+)
+def test_a_filter_out_of_bounds_is_refused_at_its_name(client, auth, query, field):
+    response = client.get(reverse("api:procedure-list"), query, headers=auth)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
