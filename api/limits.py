@@ -51,7 +51,9 @@ class RuleResultSerializer(serializers.Serializer[RuleResult]):
     limit = serializers.DecimalField(max_digits=12, decimal_places=3)
     explanation = serializers.CharField(source="explain", help_text="As the entry form says it.")
     next_allowed = serializers.DateField(
-        allow_null=True, help_text="Within this rule again on (over), or with room for another on (at the limit)."
+        allow_null=True,
+        help_text="The first date on which the proposal fits this rule: its own date when it does, the date it is "
+        "within the rule again when it is over; null for a rule of one session alone.",
     )
     # Field's own `source` is the attribute a field of that name shadows; serializers read their declared fields.
     source = serializers.CharField(  # type: ignore[assignment]

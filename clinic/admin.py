@@ -167,6 +167,21 @@ class AccessLogAdmin(LargeTableAdmin, ViewOnlyAdmin, admin.ModelAdmin):  # type:
     readonly_fields = ("at", "user", "ip", "user_agent", "kind", "patient_id", "object_id", "path")
 
 
+class TokenState(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("usable", "In use"), ("revoked", "Revoked")]
+
+    def queryset(self, request: HttpRequest, queryset: "QuerySet[ApiToken]") -> "QuerySet[ApiToken]":
+        if self.value() == "usable":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 class ApiTokenForm(forms.ModelForm[ApiToken]):
     """A new token: what uses it and which integration account it acts as."""
 
@@ -196,7 +211,7 @@ class ApiTokenAdmin(StaffAdministration, HistoryAdmin, admin.ModelAdmin[ApiToken
 
     form = ApiTokenForm
     list_display = ["name", "prefix", "owner", "created_at", "created_by", "last_used_at", "revoked_at"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = [TokenState]
     list_select_related = ["owner", "created_by"]
     search_fields = ["name", "prefix", "owner__username"]
     actions = ["revoke"]
