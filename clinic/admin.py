@@ -6,19 +6,23 @@
 - Permissions come from roles alone: Django's per-user permissions are not offered, and the roles themselves are
   the matrix in `clinic/roles.py`, set by migrations and read-only here.
 - The read-access log is read-only: nobody adds, changes or deletes an entry, administrators included.
+- API tokens are created here for integration accounts, their secret shown once on the page that follows the
+  creation (never stored, never sent through a message or a log), and revoked here; never deleted.
 - A password an administrator sets (a reset, or a new account's first) is replaced by the user at their next login
   (`clinic/passwords.py`), and each one is kept as a `PasswordReset` and in the account's history.
 """
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import AdminForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,9 +30,9 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from clinic import services
+from clinic import services, tokens
 from clinic.history_admin import HistoryAdmin, RecordAdmin, ViewOnlyAdmin
-from clinic.models import AccessLog, PasswordReset
+from clinic.models import AccessLog, ApiToken, PasswordReset
 from clinic.paging import LargeTableAdmin
 from clinic.roles import staff_user
 
@@ -161,3 +165,102 @@ class AccessLogAdmin(LargeTableAdmin, ViewOnlyAdmin, admin.ModelAdmin):  # type:
     list_filter = ("kind",)
     list_select_related = ("user",)
     readonly_fields = ("at", "user", "ip", "user_agent", "kind", "patient_id", "object_id", "path")
+
+
+class TokenState(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("usable", "In use"), ("revoked", "Revoked")]
+
+    def queryset(self, request: HttpRequest, queryset: "QuerySet[ApiToken]") -> "QuerySet[ApiToken]":
+        if self.value() == "usable":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+class ApiTokenForm(forms.ModelForm[ApiToken]):
+    """A new token: what uses it and which integration account it acts as."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "owner"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Integration accounts sign in with tokens only; the check in `tokens.check_owner` says why others cannot.
+        if "owner" in self.fields:  # the change page shows a token's owner as text
+            owners = User.objects.filter(is_active=True, is_superuser=False).order_by("username")
+            self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def clean_owner(self) -> User:
+        owner: User = self.cleaned_data["owner"]
+        try:
+            tokens.check_owner(owner)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["owner"]) from error
+        return owner
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(StaffAdministration, HistoryAdmin, admin.ModelAdmin[ApiToken]):
+    """Tokens of the REST API: created for an integration account, shown once, revoked, never deleted."""
+
+    form = ApiTokenForm
+    list_display = ["name", "prefix", "owner", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_filter = [TokenState]
+    list_select_related = ["owner", "created_by"]
+    search_fields = ["name", "prefix", "owner__username"]
+    actions = ["revoke"]
+    readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at", "revoked_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(STAFF_PERMISSION)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Changing a token is revoking it (the action); its name and owner stay as created.
+        return request.user.has_perm(STAFF_PERMISSION)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def may_revert(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj is None else ["name", "owner", *self.readonly_fields]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
+        return ["name", "owner"] if obj is None else ["name", "owner", *self.readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if change:
+            return
+        created, secret = tokens.token_create(name=obj.name, owner=obj.owner, created_by=staff_user(request))
+        obj.pk, obj.prefix = created.pk, created.prefix
+        # Read once, by response_add, on the page that follows: never stored, never put in a message.
+        obj.secret = secret  # type: ignore[attr-defined]
+
+    def response_add(self, request: HttpRequest, obj: ApiToken, post_url_continue: str | None = None) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"API token created: {obj.name}",
+            "token": obj,
+            "secret": getattr(obj, "secret", ""),
+            "opts": self.opts,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/clinic/apitoken/created.html", context)
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: "QuerySet[ApiToken]") -> None:
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            tokens.token_revoke(token=token, by=staff_user(request))
+            revoked += 1
+        messages.success(
+            request, f"Revoked {revoked} token{'s' if revoked != 1 else ''}; they are refused from now on."
+        )

@@ -98,3 +98,50 @@ register(
     User, app="clinic", records_class=StaffHistory, excluded_fields=["password", "last_login"], m2m_fields=["groups"]
 )
 register(Group, app="clinic", m2m_fields=["permissions"])
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, owner__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A machine's key to the REST API (`clinic.tokens`), acting as its owner: an integration account whose roles
+    say what it may do. Only a hash of the secret is kept; the secret is shown once, when an administrator creates
+    the token. A token is revoked, never deleted, so the history still names what wrote each record."""
+
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'EHR interface' or 'billing export'.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        help_text="The integration account the token acts as: its roles give the token's permissions.",
+    )
+    # The first characters of the secret, shown in lists to tell tokens apart, and used to find a token's row.
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_hash = models.CharField("SHA-256 of the secret", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+    last_used_at = models.DateTimeField("last used", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+    # Creation and revocation are audited; each use is not (last_used_at is written past the history).
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

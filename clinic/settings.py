@@ -263,11 +263,17 @@ LOGGING = {
 # The REST API (api/) and the FHIR endpoints (fhir/) run on Django REST Framework: the browser's session (with its
 # CSRF check) and integration users' tokens. Access is the role matrix's (clinic.roles), checked per view.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Tokens first: their challenge makes a request without credentials a 401. Token requests carry no cookie and
+    # skip CSRF; the browser's session keeps its CSRF check (clinic/tokens.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "clinic.tokens.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["clinic.rest.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "clinic.rest.Pages",
     "EXCEPTION_HANDLER": "clinic.rest.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the one error shape documented on every operation.
+    "DEFAULT_SCHEMA_CLASS": "api.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -281,6 +287,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Patients, procedures and their limit checks, appointments, follow-ups and outcomes.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is read by the signed-in staff (the docs page) and by tokens, not by anonymous visitors.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are grouped by what follows /api/v1/: patients, procedures, limits, appointments, …
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The docs page's Swagger UI and Redoc come from the installed sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

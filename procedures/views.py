@@ -14,9 +14,10 @@ from clinic.redirects import next_url
 from clinic.roles import permission_required, require, staff_user
 from clinic.validators import record_id
 from patients.models import Patient
-from procedures import extensions, limits, services, spine, standing
+from procedures import limits, services, spine, standing
 from procedures.audit import overridden_rule_names, procedure_history
 from procedures.forms import ProcedureEntry, VoidForm
+from procedures.live_check import live_check
 from procedures.models import Procedure, ProcedureType, Side, StandingLimit
 from procedures.panels import procedure_rows
 
@@ -36,17 +37,10 @@ def _entry_page(request: HttpRequest, entry: ProcedureEntry, **context: Any) -> 
 
 
 def _check(entry: ProcedureEntry) -> tuple[limits.ProposalCheck | None, list[str]]:
-    """The limits, and what apps built on procedures advise (e.g. an RFA without qualifying blocks).
-
-    None while something the limits count from has an error: the proposal would leave it out, and a
-    check without it could read as within limits.
-    """
-    if entry.limit_problems():
-        return None, []
-    proposal = entry.proposal()
-    if proposal is None:
-        return None, []
-    return limits.check_proposal(entry.patient, proposal), extensions.advice(entry.patient, proposal)
+    """The limits, and what apps built on procedures advise (e.g. an RFA without qualifying blocks): the live
+    check the REST API answers too (`procedures.live_check`)."""
+    found = live_check(entry)
+    return found.check, found.advice
 
 
 @permission_required("procedures.add_procedure")
