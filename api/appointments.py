@@ -22,7 +22,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.care_filters import day_filter, id_filter
 from api.care_serializers import (
     AppointmentSerializer,
     BookingInput,
@@ -34,14 +33,14 @@ from api.care_serializers import (
 from api.care_writes import (
     DETAIL,
     DETAIL_WRITE,
-    ETAG_HEADER,
-    acting_user,
-    errors,
     opened_version,
     refuse_unless_valid,
     version_checked,
     with_etag,
 )
+from api.filters import DateFilter, IdFilter
+from api.forms import acting_user
+from api.openapi import ETAG
 from scheduling import calendar, services
 from scheduling.forms import BookingForm, CancelForm, MoveForm, SlotForm
 from scheduling.models import Appointment, Status
@@ -51,12 +50,12 @@ class AppointmentFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Filters on the indexed columns: the start alone, or after the physician, room, patient or status
     (`Appointment.Meta.indexes`), so a filtered page is read from an index."""
 
-    day = day_filter("Visits starting on this clinic day.", method="filter_day")
-    date_from = day_filter("Visits starting on or after this clinic day.", method="filter_from")
-    date_to = day_filter("Visits starting on or before this clinic day.", method="filter_to")
-    physician = id_filter("physician_id", "The physician's id.")
-    room = id_filter("room_id", "The room's id.")
-    patient = id_filter("patient_id", "The patient's id.")
+    day = DateFilter(help_text="Visits starting on this clinic day.", method="filter_day")
+    date_from = DateFilter(help_text="Visits starting on or after this clinic day.", method="filter_from")
+    date_to = DateFilter(help_text="Visits starting on or before this clinic day.", method="filter_to")
+    physician = IdFilter(field_name="physician_id", help_text="The physician's id.")
+    room = IdFilter(field_name="room_id", help_text="The room's id.")
+    patient = IdFilter(field_name="patient_id", help_text="The patient's id.")
     status = django_filters.ChoiceFilter(choices=Status.choices)
 
     class Meta:
@@ -89,21 +88,17 @@ def _answer(appointment: Appointment, code: int = status.HTTP_200_OK) -> Respons
     return with_etag(Response(AppointmentSerializer(appointment).data, status=code), appointment.version)
 
 
-READ_ERRORS = errors(400, 403, 404)
-WRITE_ERRORS = errors(400, 403, 404, 409)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List appointments",
         description="In start order, paginated; the filters combine.",
-        responses={200: AppointmentSerializer(many=True), **errors(400, 403, 404)},
+        responses={200: AppointmentSerializer(many=True)},
     ),
     retrieve=extend_schema(
         summary="Read an appointment",
         description="The `ETag` header carries the version, for `If-Match` on a write.",
         parameters=DETAIL,
-        responses={200: AppointmentSerializer, **READ_ERRORS},
+        responses={200: AppointmentSerializer},
     ),
 )
 class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointment]):
@@ -134,11 +129,10 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
             "physician's, room's or patient's other visits is refused with a sentence naming it."
         ),
         request=BookingInput,
-        parameters=[ETAG_HEADER],
+        parameters=[ETAG],
         responses={
             201: OpenApiResponse(AppointmentSerializer, description="Booked."),
             200: OpenApiResponse(AppointmentSerializer, description="Already booked by this `form_token`."),
-            **errors(400, 403),
         },
     )
     def create(self, request: Request) -> Response:
@@ -169,7 +163,7 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
         ),
         request=MoveInput,
         parameters=DETAIL_WRITE,
-        responses={200: AppointmentSerializer, **WRITE_ERRORS},
+        responses={200: AppointmentSerializer},
     )
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str) -> Response:
@@ -193,7 +187,7 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
         description="Frees the slot; answers with the waitlist entries it suits, longest waiting first.",
         request=CancelInput,
         parameters=DETAIL_WRITE,
-        responses={200: CancelResult, **WRITE_ERRORS},
+        responses={200: CancelResult},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
@@ -216,7 +210,7 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Appointm
         ),
         request=StatusInput,
         parameters=DETAIL_WRITE,
-        responses={200: AppointmentSerializer, **WRITE_ERRORS},
+        responses={200: AppointmentSerializer},
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def set_status(self, request: Request, pk: str) -> Response:

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.care_writes import MAX_ID
+from api.filters import MAX_ID
 from clinic.staff import staff_name
 from outcomes.forms import MAX_RELIEF_DAYS
 from outcomes.models import PGIC, FollowUp, Method

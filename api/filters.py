@@ -7,21 +7,25 @@ from typing import Any
 import django_filters  # type: ignore[import-untyped]
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from drf_spectacular.utils import extend_schema_field
 
 from clinic.validators import EARLIEST_BIRTH_DATE
 
 # Within the calendar the clinic's records can hold, so the day after a date still exists.
 DATE_BOUNDS = [MinValueValidator(EARLIEST_BIRTH_DATE), MaxValueValidator(datetime.date(2999, 12, 31))]
 YES_NO = [("true", "true"), ("false", "false")]
+# The largest id the records' 64-bit keys can hold: a larger number is a typing slip, not a record.
+MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]
-    """A record's id: a whole number a database integer can hold."""
+    """A record's id: a whole number a database integer can hold (a plain number filter takes 1.5 as record 1)."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class DateFilter(django_filters.DateFilter):  # type: ignore[misc]

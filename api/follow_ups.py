@@ -17,18 +17,17 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.care_filters import day_filter, id_filter
 from api.care_serializers import FollowUpRecordInput, FollowUpSerializer, NotReachedInput
 from api.care_writes import (
     DETAIL,
     DETAIL_WRITE,
-    acting_user,
-    errors,
     opened_version,
     refuse_unless_valid,
     version_checked,
     with_etag,
 )
+from api.filters import DateFilter, IdFilter
+from api.forms import acting_user
 from clinic.access import Kind, log_access
 from outcomes import questionnaires
 from outcomes.forms import FollowUpForm, NotReachedForm, section_field
@@ -46,10 +45,10 @@ class FollowUpFilter(django_filters.FilterSet):  # type: ignore[misc]
     own index), the procedure (`follow_up_procedure_idx`), and the patient through their procedures."""
 
     status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices)
-    due_from = day_filter("Calls due on or after this day.", field_name="due_on", lookup_expr="gte")
-    due_to = day_filter("Calls due on or before this day.", field_name="due_on", lookup_expr="lte")
-    patient = id_filter("procedure__patient_id", "The patient's id.")
-    procedure = id_filter("procedure_id", "The procedure's id.")
+    due_from = DateFilter(help_text="Calls due on or after this day.", field_name="due_on", lookup_expr="gte")
+    due_to = DateFilter(help_text="Calls due on or before this day.", field_name="due_on", lookup_expr="lte")
+    patient = IdFilter(field_name="procedure__patient_id", help_text="The patient's id.")
+    procedure = IdFilter(field_name="procedure_id", help_text="The procedure's id.")
 
     class Meta:
         model = FollowUp
@@ -107,13 +106,13 @@ def _answer(follow_up: FollowUp) -> Response:
     list=extend_schema(
         summary="List follow-up calls",
         description="The worklist's order: due first (oldest first), then by procedure. Paginated; filters combine.",
-        responses={200: FollowUpSerializer(many=True), **errors(400, 403, 404)},
+        responses={200: FollowUpSerializer(many=True)},
     ),
     retrieve=extend_schema(
         summary="Read a follow-up call",
         description="Writes an access-log entry for the patient, as the recording page does.",
         parameters=DETAIL,
-        responses={200: FollowUpSerializer, **errors(400, 403, 404)},
+        responses={200: FollowUpSerializer},
     ),
 )
 class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
@@ -150,7 +149,7 @@ class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
         ),
         request=FollowUpRecordInput,
         parameters=DETAIL_WRITE,
-        responses={200: FollowUpSerializer, **errors(400, 403, 404, 409)},
+        responses={200: FollowUpSerializer},
     )
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str) -> Response:
@@ -172,7 +171,7 @@ class FollowUpViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FollowUp]):
         description="It counts as not completed on the dashboard.",
         request=NotReachedInput,
         parameters=DETAIL_WRITE,
-        responses={200: FollowUpSerializer, **errors(400, 403, 404, 409)},
+        responses={200: FollowUpSerializer},
     )
     @action(detail=True, methods=["post"], url_path="not-reached", url_name="not-reached")
     def not_reached(self, request: Request, pk: str) -> Response:

@@ -92,18 +92,28 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def opened_version(request: Request, body_version: int | None) -> int:
-    """The version a correction was made from: `version` in the body, else the If-Match header (an ETag of a
-    read). A correction without one is refused (428): it would overwrite whatever changed since it was read."""
-    if body_version is not None:
+def given_version(request: Request, body_version: int | None) -> int | None:
+    """The version a write was based on: the If-Match header (an ETag of a read: `"3"`, `W/"3"` or 3) or `version`
+    in the body, which must agree when both are sent; None when neither is (`*` names no version)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
         return body_version
-    header = request.headers.get("If-Match")
-    if header is None:
-        raise MissingVersion()
     found = _ETAG.match(header)
     if found is None or int(found[1]) < 1:
         raise ValidationError({"If-Match": 'Send the ETag of the version read, e.g. "3".'})
-    return int(found[1])
+    version = int(found[1])
+    if body_version is not None and body_version != version:
+        raise ValidationError({"version": f"The body says version {body_version} and If-Match says {version}."})
+    return version
+
+
+def opened_version(request: Request, body_version: int | None) -> int:
+    """The version a correction was made from (`given_version`). A correction without one is refused (428): it
+    would overwrite whatever changed since it was read."""
+    version = given_version(request, body_version)
+    if version is None:
+        raise MissingVersion()
+    return version
 
 
 class MissingVersion(exceptions.APIException):

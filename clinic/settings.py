@@ -296,4 +296,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A procedure's side and a visit's planned side are one choice set: one name in the schema.
+    "ENUM_NAME_OVERRIDES": {"SideEnum": "procedures.models.records.Side"},
 }
