@@ -16,7 +16,7 @@ from api.forms import form_data, form_errors, refuse
 from clinic.staff import staff_name
 from patients.models import Patient
 from procedures import spine
-from procedures.forms import ProcedureEntry
+from procedures.forms import ProcedureEntry, ProcedureForm
 from procedures.models import (
     Approach,
     Complication,
@@ -103,34 +103,14 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
 
     class Meta:
         model = Procedure
+        # The entry form's fields (one list of what a record says), with who, what and the record's state.
         fields = [
             "id",
             "patient",
-            "performed_at",
-            "performed_by",
+            *ProcedureForm.Meta.fields,
             "performed_by_name",
             "recorded_by",
-            "procedure_type",
             "procedure_type_name",
-            "intent",
-            "approach",
-            "guidance",
-            "fluoro_time_s",
-            "air_kerma_mgy",
-            "dap_gycm2",
-            "contrast_agent",
-            "contrast_volume_ml",
-            "no_contrast_reason",
-            "sedation",
-            "consent_obtained",
-            "time_out_done",
-            "nrs_pre",
-            "nrs_post",
-            "relief_post_pct",
-            "complications",
-            "complication_note",
-            "diagnoses",
-            "note",
             "sites",
             "medications",
             "overridden_rules",

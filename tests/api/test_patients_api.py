@@ -10,21 +10,11 @@ from clinic.models import AccessLog
 from patients import services
 from patients.models import Patient
 from tests import factories
-from tests.api.helpers import api_patch, api_post, bearer, integration_account, token_for
+from tests.api.helpers import api_patch, api_post
 
 pytestmark = pytest.mark.django_db
 
 INES = {"first_name": "Inés", "last_name": "Ortega", "date_of_birth": "1970-03-04", "sex": "F"}
-
-
-@pytest.fixture
-def account():
-    return integration_account()
-
-
-@pytest.fixture
-def auth(account):
-    return bearer(token_for(account))
 
 
 def search(client, auth, **query):

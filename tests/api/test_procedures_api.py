@@ -31,16 +31,6 @@ REASON = "Severe radicular pain; surgery consult booked."
 
 
 @pytest.fixture
-def account():
-    return integration_account()
-
-
-@pytest.fixture
-def auth(account):
-    return bearer(token_for(account))
-
-
-@pytest.fixture
 def walter():
     return factories.near_esi_limit()
 
