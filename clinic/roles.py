@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -105,11 +106,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 
 
 def staff_with(role: Role, *, include_inactive: bool = False) -> "QuerySet[User]":
-    """The users who hold a role, by name: e.g. the physicians a procedure or a visit can be with.
+    """The people who hold a role, by name: e.g. the physicians a procedure or a visit can be with.
 
-    `include_inactive` keeps former staff, for filters and records that still name them.
+    `include_inactive` keeps former staff, for filters and records that still name them. Integration accounts (the
+    API's machines: no usable password, `clinic.tokens`) hold a role for its permissions but are nobody to book or
+    to name as performing a procedure, so they are left out.
     """
-    users = User.objects.filter(groups__name=role.value)
+    users = User.objects.filter(groups__name=role.value).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
     if not include_inactive:
         users = users.filter(is_active=True)
     return users.order_by("last_name", "first_name", "username")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from fhir.resources.R4B.resource import Resource
@@ -199,7 +200,8 @@ def _physicians() -> QuerySet[User]:
     """Physicians, and anyone who performed a procedure or holds visits, so that every reference resolves even
     after a role is taken away."""
     return User.objects.filter(
-        Q(groups__name=Role.PHYSICIAN.value)
+        # Integration accounts hold the role for its permissions only (`clinic.roles.staff_with`).
+        (Q(groups__name=Role.PHYSICIAN.value) & ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX))
         | Exists(Procedure.objects.filter(performed_by=OuterRef("pk")))
         | Exists(Appointment.objects.filter(physician=OuterRef("pk")))
     ).distinct()

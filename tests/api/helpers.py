@@ -42,9 +42,10 @@ def api_patch(client: Client, url: str, body: Any, **headers: str) -> Any:
 
 def esi_proposal(patient: Any, **changes: Any) -> dict[str, Any]:
     """`factories.esi_entry` as the API takes it: a bilateral two-level transforaminal ESI, dexamethasone 10 mg,
-    now."""
+    now, performed by a physician (an integration account names who performed it)."""
     body = {
         "patient": patient.pk,
+        "performed_by": factories.physician_user().pk,
         "procedure_type": "esi-transforaminal",
         "performed_at": timezone.localtime().replace(second=0, microsecond=0).isoformat(),
         "sites": [{"place": "L4-L5", "side": "bilateral"}, {"place": "L5-S1", "side": "bilateral"}],

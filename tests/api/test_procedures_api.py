@@ -42,7 +42,7 @@ def log(client, auth, body, **headers):
 def test_an_integration_account_gets_the_forms_limit_answer_and_needs_the_same_override(
     client, physician, account, auth, walter
 ):
-    body = esi_proposal(walter)
+    body = esi_proposal(walter, performed_by=physician.pk)
     check = api_post(client, reverse("api:limits-check"), body, **auth).json()
     refused = log(client, auth, body)
     client.force_login(physician)
@@ -58,7 +58,7 @@ def test_an_integration_account_gets_the_forms_limit_answer_and_needs_the_same_o
     assert logged.status_code == 201
     procedure = Procedure.objects.get(pk=logged.json()["id"])
     assert procedure.overridden_rules.split(",") == [r["rule"] for r in check["blocking"]]
-    assert (procedure.override_reason, procedure.recorded_by, procedure.performed_by) == (REASON, account, account)
+    assert (procedure.override_reason, procedure.recorded_by, procedure.performed_by) == (REASON, account, physician)
     assert logged.headers["ETag"] == '"1"'
 
 
@@ -69,6 +69,13 @@ def test_the_performing_physician_is_chosen_as_on_the_form(client, auth, physici
     not_a_physician = log(client, auth, esi_proposal(patient, performed_by=nurse.pk))
     assert not_a_physician.status_code == 400
     assert "performed_by" in not_a_physician.json()["errors"]
+
+
+def test_an_integration_account_names_the_physician_who_performed_it(client, auth, physician):
+    # The account holds the Physician role for its permissions, but is nobody who performs procedures.
+    unnamed = log(client, auth, esi_proposal(factories.patient(), performed_by=None))
+    assert unnamed.status_code == 400
+    assert "performed_by" in unnamed.json()["errors"]
 
 
 def test_an_account_with_the_nurse_role_cannot_log_procedures(client, physician):
