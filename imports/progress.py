@@ -30,7 +30,7 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        return 100 if self.total == 0 else min(100, self.done * 100 // self.total)
+        return 0 if self.total == 0 else min(100, self.done * 100 // self.total)
 
     @property
     def stale(self) -> bool:

@@ -30,6 +30,7 @@ from patients.models import Patient
 from patients.search import fold
 from procedures.models import Drug, Procedure, ProcedureType
 from procedures.services import SiteInput
+from procedures.spine import NAMED_SITE_LABELS
 
 # Fixed forever: changing it would give every imported row a new identity, and re-imports would duplicate.
 IDENTITY = uuid.UUID("6f0e2a4c-3b1d-5e8f-9a7c-2d4b6e8f0a1c")
@@ -70,6 +71,11 @@ class Row:
     dose_mg: Decimal | None
     physician: User
     token: uuid.UUID
+
+    @property
+    def where(self) -> str:
+        """The sites as the procedure's pages name them: "L4-L5 bilateral, Knee left"."""
+        return ", ".join(f"{NAMED_SITE_LABELS.get(s.place, s.place)} {s.side}" for s in self.sites)
 
 
 @dataclass

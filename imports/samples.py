@@ -58,9 +58,9 @@ def procedure_log(rows: int, *, end: datetime.date, seed: int = 1) -> list[list[
     mrns: dict[str, str] = {}
     found: list[list[str]] = []
     for visits in _stories(end):
-        found += [_row(visit, mrns, dice) for visit in visits]
+        found += [_row(visit, mrns, seed, dice) for visit in visits]
     while len(found) < rows:
-        found += [_row(visit, mrns, dice) for visit in _episode(end, dice)]
+        found += [_row(visit, mrns, seed, dice) for visit in _episode(end, dice)]
     chosen = found[:rows]
     return sorted(chosen, key=lambda row: (row[0], row[1], row[2]))
 
@@ -110,13 +110,14 @@ def _episode(end: datetime.date, dice: random.Random) -> list[dict[str, object]]
     return visits
 
 
-def _row(visit: dict[str, object], mrns: dict[str, str], dice: random.Random) -> list[str]:
-    """A visit as a row; each person gets the next MRN the first time they appear ("E100001", …)."""
+def _row(visit: dict[str, object], mrns: dict[str, str], seed: int, dice: random.Random) -> list[str]:
+    """A visit as a row; each person gets the next MRN the first time they appear: "E" and the seed, then a
+    count ("E100001", … for seed 1), so logs of other seeds name other people by other MRNs."""
     last, first, born, sex = str(visit["who"]).split("|")
     day = visit["day"]
     assert isinstance(day, datetime.date)
     time = f"{dice.choice([8, 9, 10, 11, 13, 14, 15])}:{dice.choice(['00', '15', '30', '45'])}"
-    mrn = mrns.setdefault(str(visit["who"]), f"E{100_001 + len(mrns)}")
+    mrn = mrns.setdefault(str(visit["who"]), f"E{seed}{len(mrns) + 1:05d}")
     return [
         day.isoformat(),
         time,

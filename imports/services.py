@@ -104,15 +104,19 @@ def import_start(*, run: ProcedureLogImport, by: User) -> bool:
 
 
 def _in_thread(run_id: int, user_id: int) -> None:
-    threading.Thread(target=import_in_background, args=(run_id, user_id), name=f"import-{run_id}").start()
+    threading.Thread(target=_thread, args=(run_id, user_id), name=f"import-{run_id}").start()
 
 
-# How `import_start` runs the import; tests whose database is one uncommitted transaction run it in place.
-launch: Callable[[int, int], None] = _in_thread
+def _thread(run_id: int, user_id: int) -> None:
+    """The import's own thread, with its own database connection, closed when it ends."""
+    try:
+        import_and_record(run_id, user_id)
+    finally:
+        connection.close()
 
 
-def import_in_background(run_id: int, user_id: int) -> None:
-    """The import's own thread: its own database connection, closed at the end, and its outcome recorded."""
+def import_and_record(run_id: int, user_id: int) -> None:
+    """Import, as `user_id`, and record how it ended: imported (in the import's transaction) or failed."""
     try:
         run = ProcedureLogImport.objects.get(pk=run_id)
         by = User.objects.get(pk=user_id)
@@ -125,7 +129,10 @@ def import_in_background(run_id: int, user_id: int) -> None:
         _failed(run_id, UNEXPECTED)
     finally:
         progress.clear(run_id)
-        connection.close()
+
+
+# How `import_start` runs the import; tests whose database is one uncommitted transaction run it in place.
+launch: Callable[[int, int], None] = _in_thread
 
 
 def _failed(run_id: int, why: str) -> None:
