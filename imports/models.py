@@ -39,6 +39,10 @@ class ProcedureLogImport(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Imported history's follow-up calls already overdue are closed as not reached (the old log has no results),
+    # rather than filling the nurses' worklist with calls nobody can make any more.
+    close_overdue_calls = models.BooleanField(default=True)
+    closed_calls = models.PositiveIntegerField("overdue follow-up calls closed", default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -28,8 +28,11 @@ from clinic import validators
 from clinic.staff import staff_name
 from imports import progress, reading, rows
 from imports.models import ProcedureLogImport
+from outcomes.models import FollowUp, FollowUpStatus
+from outcomes.services import followup_mark_not_reached
 from patients.models import Patient
 from patients.services import patient_register
+from procedures.models import Procedure
 from procedures.services import MedicationInput, procedure_log
 
 logger = logging.getLogger(__name__)
@@ -83,8 +86,9 @@ def import_check(run: ProcedureLogImport) -> rows.Checked:
     return rows.check(import_table(run), run.mapping, run.default_physician)
 
 
-def import_start(*, run: ProcedureLogImport, by: User) -> bool:
-    """Start importing in the background; False if it is already under way or done.
+def import_start(*, run: ProcedureLogImport, by: User, close_overdue_calls: bool = True) -> bool:
+    """Start importing in the background; False if it is already under way or done. `close_overdue_calls`:
+    close the imported procedures' follow-up calls already overdue, as not reached (`_close_overdue`).
 
     Claimed with one conditional UPDATE, so two clicks (or two administrators) start one import. An import
     whose progress stopped moving (`progress.STALE`) has died with its process and may be started again.
@@ -94,7 +98,11 @@ def import_start(*, run: ProcedureLogImport, by: User) -> bool:
     if run.status == Status.IMPORTING and (found is None or found.stale):
         startable.append(Status.IMPORTING)
     claimed = ProcedureLogImport.objects.filter(pk=run.pk, status__in=startable, started_at=run.started_at).update(
-        status=Status.IMPORTING, started_at=timezone.now(), failure="", imported_by=by
+        status=Status.IMPORTING,
+        started_at=timezone.now(),
+        failure="",
+        imported_by=by,
+        close_overdue_calls=close_overdue_calls,
     )
     if not claimed:
         return False
@@ -162,19 +170,20 @@ def import_procedures(run: ProcedureLogImport, by: User, report: Callable[[int],
     with _sqlite_keeps_readers_out_of_the_way(), transaction.atomic():
         counts = _import_rows(run, by, ordered, report)
         run.status = Status.IMPORTED
-        run.imported, run.new_patients, run.overridden = counts
+        run.imported, run.new_patients, run.overridden, run.closed_calls = counts
         run.already = len(checked.already)
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "imported", "new_patients", "overridden", "already", "finished_at"])
+        fields = ["status", "imported", "new_patients", "overridden", "closed_calls", "already", "finished_at"]
+        run.save(update_fields=fields)
 
 
 def _import_rows(
     run: ProcedureLogImport, by: User, ordered: list[rows.Row], report: Callable[[int], None]
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     known = Patient.objects.in_bulk({row.patient_id for row in ordered if row.patient_id is not None})
     registered: dict[str, Patient] = {}
     today = timezone.localdate()
-    overridden = 0
+    overridden = closed = 0
     for done, row in enumerate(ordered, start=1):
         try:
             patient = known[row.patient_id] if row.patient_id is not None else registered.get(row.patient_key)
@@ -193,11 +202,23 @@ def _import_rows(
                 form_token=row.token,
                 note=f"Imported from {run.file_name}, row {row.number}.",
             )
+            if run.close_overdue_calls:
+                closed += _close_overdue(procedure, run, by, today)
         except ValidationError as error:
             raise RowRefused(f"row {row.number}: {' '.join(error.messages)} Nothing was imported.") from error
         overridden += bool(procedure.overridden_rules)
         report(done)
-    return len(ordered), len(registered), overridden
+    return len(ordered), len(registered), overridden, closed
+
+
+def _close_overdue(procedure: Procedure, run: ProcedureLogImport, by: User, today: datetime.date) -> int:
+    """Close the imported procedure's calls due before today through the outcomes service, saying why."""
+    overdue = FollowUp.objects.filter(procedure=procedure, status=FollowUpStatus.DUE, due_on__lt=today)
+    note = f"Closed by the import of {run.file_name}: due before the procedure was imported; the old log has no result."
+    calls = list(overdue.order_by("due_on", "pk"))
+    for follow_up in calls:
+        followup_mark_not_reached(follow_up=follow_up, recorded_by=by, note=note)
+    return len(calls)
 
 
 def _register(person: rows.NewPatient) -> Patient:

@@ -107,7 +107,8 @@ def start(request: HttpRequest) -> HttpResponse:
     if not checked.importable:
         messages.error(request, "Nothing was imported: correct the rows listed, or there is nothing new to import.")
         return redirect(_step("imports:preview", run))
-    if not services.import_start(run=run, by=staff_user(request)):
+    close = request.POST.get("close_overdue_calls") == "on"
+    if not services.import_start(run=run, by=staff_user(request), close_overdue_calls=close):
         messages.info(request, "This file is already being imported.")
     return redirect(_step("imports:result", run))
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from imports import progress, samples, services
 from imports.models import ProcedureLogImport
-from outcomes.models import FollowUp
+from outcomes.models import FollowUp, FollowUpStatus
 from patients.models import Patient
 from procedures import services as procedure_services
 from procedures import standing
@@ -158,3 +158,24 @@ def test_the_generator_writes_5000_rows_without_a_problem(administrator, doctors
     assert len(log) == 5000
     found = services.import_check(uploaded(samples.as_csv(log), administrator))
     assert (found.sentences(), len(found.ready)) == ([], 5000)
+
+
+def test_the_imported_history_s_overdue_calls_are_closed_as_not_reached_saying_why(administrator, doctors):
+    run = imported(csv_of([row(Date=(timezone.localdate() - datetime.timedelta(days=100)).isoformat())]), administrator)
+    calls = FollowUp.objects.filter(procedure__in=Procedure.objects.all())
+    overdue = calls.filter(due_on__lt=timezone.localdate())
+    assert overdue.exists()
+    assert set(overdue.values_list("status", flat=True)) == {FollowUpStatus.NOT_REACHED}
+    assert run.closed_calls == overdue.count()
+    assert overdue.first().note == (
+        "Closed by the import of log.csv: due before the procedure was imported; the old log has no result."
+    )
+    assert set(calls.filter(due_on__gte=timezone.localdate()).values_list("status", flat=True)) <= {FollowUpStatus.DUE}
+
+
+def test_the_overdue_calls_stay_open_when_the_administrator_says_so(administrator, doctors):
+    run = uploaded(csv_of([row(Date=(timezone.localdate() - datetime.timedelta(days=100)).isoformat())]), administrator)
+    services.import_start(run=run, by=administrator, close_overdue_calls=False)
+    run.refresh_from_db()
+    assert run.closed_calls == 0
+    assert not FollowUp.objects.exclude(status=FollowUpStatus.DUE).exists()
