@@ -179,3 +179,15 @@ def test_the_overdue_calls_stay_open_when_the_administrator_says_so(administrato
     run.refresh_from_db()
     assert run.closed_calls == 0
     assert not FollowUp.objects.exclude(status=FollowUpStatus.DUE).exists()
+
+
+def test_an_import_whose_progress_stopped_moving_may_be_started_again(administrator, doctors, monkeypatch):
+    """Its process died with it (a restart), and its transaction rolled back: nothing of it was written."""
+    run = uploaded(csv_of([row()]), administrator)
+    ProcedureLogImport.objects.filter(pk=run.pk).update(status=Status.IMPORTING, started_at=timezone.now())
+    run.refresh_from_db()
+    progress.write(run.pk, 0, 1, "importing")
+    monkeypatch.setattr(progress, "STALE", -1.0)
+    assert services.import_start(run=run, by=administrator) is True
+    run.refresh_from_db()
+    assert (run.status, Procedure.objects.count()) == (Status.IMPORTED, 1)
