@@ -121,6 +121,8 @@ class Lookups:
         births = {born for v in values if (born := _birth_date(v.get("date_of_birth"))) is not None}
         self.by_mrn: dict[str, Patient] = {}
         self.by_birth: dict[datetime.date, list[Patient]] = defaultdict(list)
+        # As written, and in capitals: a spreadsheet's "e100001" is the registry's "E100001" (read off the MRN's
+        # unique index either way, where a case-insensitive match would read the whole registry).
         for chunk in _chunks(sorted(mrns)):
             self.by_mrn |= {p.mrn.casefold(): p for p in Patient.objects.filter(mrn__in=chunk)}
             upper = [m.upper() for m in chunk if m.upper() != m]
