@@ -112,7 +112,7 @@ def _episode(end: datetime.date, dice: random.Random) -> list[dict[str, object]]
 
 def _row(visit: dict[str, object], mrns: dict[str, str], seed: int, dice: random.Random) -> list[str]:
     """A visit as a row; each person gets the next MRN the first time they appear: "E" and the seed, then a
-    count ("E100001", … for seed 1), so logs of other seeds name other people by other MRNs."""
+    count ("E100001", … for seed 1). Each seed is another clinic's log: its story patients carry other MRNs."""
     last, first, born, sex = str(visit["who"]).split("|")
     day = visit["day"]
     assert isinstance(day, datetime.date)
