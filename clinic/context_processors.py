@@ -38,6 +38,7 @@ NAV = (
     "procedures:flags",
     "outcomes:worklist",
     "outcomes:dashboard",
+    "imports:upload",
 )
 
 

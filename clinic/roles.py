@@ -97,6 +97,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "scheduling.view_waitlistentry",
             "outcomes.view_followup",
             "outcomes.view_dashboard",
+            # A clinic's existing procedure log, imported through the procedures' own services (imports app).
+            "imports.import_procedure_log",
+            "imports.view_procedurelogimport",
         }
         | _CATALOG_EDIT
         | _SCHEDULE_CONFIG
