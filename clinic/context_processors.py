@@ -39,6 +39,7 @@ NAV = (
     "outcomes:worklist",
     "outcomes:dashboard",
     "imports:upload",
+    "api:docs",
 )
 
 

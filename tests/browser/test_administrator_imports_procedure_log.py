@@ -35,7 +35,8 @@ def test_an_administrator_imports_the_sample_log_and_sees_who_it_puts_over_a_lim
     page: Page, live_server, administrator, doctors, sample_day, slow_rows
 ):
     log_in(page, live_server.url, "ada")
-    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_role("button", name="Administration").click()
+    page.get_by_role("link", name="Import a procedure log").click()
     expect(page.get_by_role("heading", name="Import a procedure log")).to_be_visible()
 
     page.get_by_label("Procedure log").set_input_files(SAMPLE)

@@ -49,5 +49,6 @@ def test_an_administrator_sets_up_an_authenticator_and_is_then_let_in(page: Page
     page.get_by_label("Code").fill(recovery)
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_text("You used a recovery code: 9 left.")).to_be_visible()
+    page.get_by_role("button", name="Administration").click()
     page.get_by_role("link", name="Users & configuration").click()
     expect(page.get_by_role("heading", name="Users and configuration")).to_be_visible()
