@@ -20,6 +20,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from clinic.rest import NON_FIELD
+from patients.models import Patient
 
 
 def acting_user(request: Request) -> User:
@@ -35,6 +36,14 @@ def json_object(request: Request) -> dict[str, Any]:
     if not isinstance(request.data, dict):
         raise exceptions.ValidationError({NON_FIELD: ["Send a JSON object."]})
     return dict(request.data)
+
+
+def body_patient(values: dict[str, Any]) -> Patient:
+    """The patient a body names (popped from its validated `values`), with the payer the limit rules read."""
+    patient = Patient.objects.select_related("payer").filter(pk=values.pop("patient")).first()
+    if patient is None:
+        raise exceptions.ValidationError({"patient": ["No such patient."]})
+    return patient
 
 
 def posted(value: Any) -> str:

@@ -14,9 +14,8 @@ from rest_framework import exceptions, serializers, views
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.forms import acting_user
+from api.forms import acting_user, body_patient
 from api.procedure_serializers import ProposalSerializer, entry
-from patients.models import Patient
 from procedures.exposure import RuleResult
 from procedures.live_check import LiveCheck, live_check
 from procedures.models import Procedure
@@ -125,9 +124,7 @@ class LimitCheckView(views.APIView):
         body = ProposalCheckInput(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        patient = Patient.objects.select_related("payer").filter(pk=values.pop("patient")).first()
-        if patient is None:
-            raise exceptions.ValidationError({"patient": ["No such patient."]})
+        patient = body_patient(values)
         instance = None
         procedure_id = values.pop("procedure", None)
         if procedure_id is not None:

@@ -15,13 +15,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import DateFilter, IdFilter, YesNoFilter
-from api.forms import acting_user, etag, json_object, opened_version
+from api.forms import acting_user, body_patient, etag, json_object, opened_version
 from api.openapi import ETAG, IF_MATCH
 from api.procedure_serializers import (
     ProcedureCorrection,
@@ -34,7 +34,6 @@ from api.procedure_serializers import (
 )
 from clinic.access import Kind, log_access
 from clinic.staff import physicians
-from patients.models import Patient
 from procedures import services
 from procedures.forms import ProcedureForm
 from procedures.models import Procedure
@@ -118,9 +117,7 @@ class ProcedureViewSet(viewsets.GenericViewSet[Procedure]):
         body = ProcedureLog(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        patient = Patient.objects.select_related("payer").filter(pk=values.pop("patient")).first()
-        if patient is None:
-            raise exceptions.ValidationError({"patient": ["No such patient."]})
+        patient = body_patient(values)
         user = acting_user(request)
         # What the entry is not told is what the empty entry form shows: the logging physician as the performing
         # one, fluoroscopy guidance, local anaesthetic, …
