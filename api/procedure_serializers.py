@@ -47,6 +47,9 @@ class Reference(serializers.Field):  # type: ignore[type-arg]
             raise serializers.ValidationError(f"An id or a {self.key}.")
         if isinstance(data, int):
             found: Model | None = self.queryset.filter(pk=data).first() if abs(data) < 2**31 else None
+        elif "\x00" in data:
+            # No entry's name holds one, and PostgreSQL refuses it in a query outright.
+            found = None
         else:
             found = self.queryset.filter(**{f"{self.key}__iexact": data.strip()}).first()
         if found is None:

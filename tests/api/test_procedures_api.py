@@ -229,3 +229,10 @@ def test_a_filter_out_of_bounds_is_refused_at_its_name(client, auth, query, fiel
     response = client.get(reverse("api:procedure-list"), query, headers=auth)
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
+
+
+def test_a_drug_named_with_a_nul_character_is_no_such_entry(client, auth):
+    body = esi_proposal(factories.patient(), medications=[{"drug": "Dexa\x00", "dose_mg": "10"}])
+    refused = log(client, auth, body)
+    assert refused.status_code == 400
+    assert "medications" in refused.json()["errors"]
