@@ -38,6 +38,7 @@ NOT_FOR_PEOPLE = (
 INVALID = "The token is not valid."
 REVOKED = "This token was revoked."
 INACTIVE = "This token's account is not active."
+NOW_A_PERSON = "This token's account now signs in with a password: tokens are for integration accounts only."
 
 
 def digest(secret: str) -> str:
@@ -123,6 +124,9 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(REVOKED)
         if not token.owner.is_active:
             raise exceptions.AuthenticationFailed(INACTIVE)
+        if token.owner.has_usable_password() or token.owner.is_superuser:
+            # The account became a person's (or a superuser's) since: its token would bypass the two-step login.
+            raise exceptions.AuthenticationFailed(NOW_A_PERSON)
         token_touch(token)
         return token.owner, token
 

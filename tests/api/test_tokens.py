@@ -94,6 +94,17 @@ def test_a_token_of_a_retired_account_is_refused(client):
     assert response.json()["detail"] == tokens.INACTIVE
 
 
+def test_a_token_stops_working_once_its_account_is_given_a_password(client):
+    # The account is a person's now, who signs in with a password and a two-step code that a token would bypass.
+    account = integration_account()
+    secret = token_for(account)
+    account.set_password("a-person-now-1234")
+    account.save()
+    response = patients(client, secret)
+    assert response.status_code == 401
+    assert response.json()["detail"] == tokens.NOW_A_PERSON
+
+
 @pytest.mark.parametrize("secret", ["pp_0000000_nothing", "not-a-token", "pp_", "Bearer", "pp_abcdefgh_x"])
 def test_a_made_up_token_is_refused(client, secret):
     token_for(integration_account())
