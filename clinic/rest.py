@@ -10,7 +10,9 @@ archived patient) reaches the client as a 400 or 409 with the field it is about,
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
@@ -87,6 +89,10 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
     if isinstance(error, DjangoValidationError):
         errors = _field_errors(error)
         return Response(error_body("invalid", _first(errors), errors), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        detail = f"The request body is larger than the {limit / 1024 / 1024:.1f} MB accepted."
+        return Response(error_body("too_large", detail), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(error, Http404):
         error = exceptions.NotFound()
     elif isinstance(error, DjangoPermissionDenied):
@@ -125,6 +131,7 @@ _KINDS = {
     406: "not_acceptable",
     409: "conflict",
     412: "precondition_failed",
+    413: "too_large",
     415: "unsupported_media_type",
     428: "precondition_required",
     429: "throttled",

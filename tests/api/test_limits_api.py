@@ -70,3 +70,10 @@ def test_a_check_names_the_field_of_a_proposal_it_cannot_read(client, walter):
     response = api_post(client, reverse("api:limits-check"), body, **bearer(token_for(integration_account())))
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"medications", "performed_at"}
+
+
+def test_a_body_past_the_upload_limit_is_refused_in_the_error_shape(client, auth, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = api_post(client, reverse("api:limits-check"), {"note": "x" * 2048}, **auth)
+    assert response.status_code == 413
+    assert response.json()["type"] == "too_large"
