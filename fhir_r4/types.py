@@ -21,6 +21,7 @@ from fhir_r4 import build, codes, params
 from fhir_r4.observations import MEASURES, Measure, observation
 from outcomes.models import FollowUp
 from patients.models import Patient
+from patients.search import fold
 from procedures.exposure import Region
 from procedures.models import Procedure, ProcedureMedication, ProcedureSite, ProcedureType
 from scheduling.models import Appointment
@@ -130,7 +131,12 @@ def _identifier(source: Source, modifier: str, values: Sequence[str]) -> Q:
 
 
 def _patient_name(source: Source, modifier: str, values: Sequence[str]) -> Q:
-    return params.strings("name", modifier, values, ("first_name", "last_name"))
+    named = params.strings("name", modifier, values, ("first_name", "last_name"))
+    if modifier == "exact":
+        return named
+    # A name that starts or holds the value has its folded form in the search key, whose trigram index (PostgreSQL)
+    # finds the few candidates at once; the names then decide. Without it, every patient's names are read.
+    return named & params.any_of("name", values, lambda value: Q(search_key__contains=fold(value)))
 
 
 def _practitioner_name(source: Source, modifier: str, values: Sequence[str]) -> Q:

@@ -165,6 +165,9 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="follow_up_status_due_idx"),
             models.Index(fields=["procedure", "due_on"], name="follow_up_procedure_idx"),
+            # Every call in the worklist's order (the API's list, and its due-date ranges over every status): a page
+            # is read from the index in order, not sorted out of millions of calls.
+            models.Index(fields=["due_on", "procedure", "id"], name="follow_up_order_idx"),
             # A procedure's closed calls counted from the index alone, for the dashboard's monthly sums.
             models.Index(fields=["procedure", "status"], name="follow_up_procedure_status_idx"),
             # The worklist's: only the calls still to make (a few percent of the table) in the list's order, so
