@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outcomes', '0012_follow_up_versions'),
-        ('procedures', '0011_versions_and_form_tokens'),
+        ("outcomes", "0012_follow_up_versions"),
+        ("procedures", "0011_versions_and_form_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['due_on', 'procedure', 'id'], name='follow_up_order_idx'),
+            model_name="followup",
+            index=models.Index(fields=["due_on", "procedure", "id"], name="follow_up_order_idx"),
         ),
     ]
