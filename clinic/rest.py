@@ -1,4 +1,4 @@
-"""What every machine-facing endpoint shares (the REST API in `api/`, FHIR in `fhir/`): its access check, its pages
+"""What every machine-facing endpoint shares (the REST API in `api/`, FHIR in `fhir_r4/`): its access check, its pages
 and its one shape of error.
 
 Access is the role matrix's (`clinic.roles.ROLE_PERMISSIONS`): each view names the permission each action needs,

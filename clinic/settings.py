@@ -260,7 +260,7 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# The REST API (api/) and the FHIR endpoints (fhir/) run on Django REST Framework: the browser's session (with its
+# The REST API (api/) and the FHIR endpoints (fhir_r4/) run on Django REST Framework: the browser's session (with its
 # CSRF check) and integration users' tokens. Access is the role matrix's (clinic.roles), checked per view.
 REST_FRAMEWORK = {
     # Tokens first: their challenge makes a request without credentials a 401. Token requests carry no cookie and
@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# Bulk FHIR exports (fhir/export.py) write their NDJSON files here, one folder per export; every server process
+# Bulk FHIR exports (fhir_r4/export.py) write their NDJSON files here, one folder per export; every server process
 # must see the same directory. Kept out of the repository (.gitignore: var/).
 FHIR_EXPORT_DIR = Path(os.environ.get("FHIR_EXPORT_DIR", BASE_DIR / "var" / "fhir-export"))
 SPECTACULAR_SETTINGS = {
