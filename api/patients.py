@@ -24,7 +24,7 @@ from clinic.access import Kind, log_access
 from clinic.rest import Pages, error_body
 from patients import services
 from patients.forms import PatientForm
-from patients.models import Patient, Payer
+from patients.models import Channel, Patient, Payer
 from patients.search import MAX_QUERY
 from patients.views import PAGE_CAP
 
@@ -69,6 +69,8 @@ class PatientInput(serializers.Serializer[Any]):
     other_allergies = serializers.CharField(required=False, allow_blank=True)
     pregnant = serializers.BooleanField(required=False)
     bone_density_risk = serializers.BooleanField(required=False)
+    questionnaire_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    questionnaire_consent = serializers.BooleanField(required=False)
 
 
 class Registration(PatientInput):

@@ -279,6 +279,28 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Messages to patients (outcomes/links.py): follow-up questionnaire links by email and text message.
+# Email goes through Django's email framework: the console by default (development), SMTP with EMAIL_HOST and its
+# companions, or a provider through django-anymail (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend, with
+# its settings as ANYMAIL_<NAME> variables, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pinpoint <no-reply@localhost>")
+ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
+# Text messages go through a small pluggable backend (clinic/sms.py): the console by default, or a class of
+# the clinic's own for its SMS provider.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "clinic.sms.ConsoleBackend")
+# The address patients open their links at: the app as the internet sees it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A questionnaire link works this many days after it is sent, once; one reminder goes out this many days
+# after the first message if it is still unanswered.
+FOLLOW_UP_LINK_DAYS = envint("FOLLOW_UP_LINK_DAYS", 7)
+FOLLOW_UP_REMINDER_DAYS = envint("FOLLOW_UP_REMINDER_DAYS", 3)
+
 # Bulk FHIR exports (fhir_r4/export.py) write their NDJSON files here, one folder per export; every server process
 # must see the same directory. Kept out of the repository (.gitignore: var/).
 FHIR_EXPORT_DIR = Path(os.environ.get("FHIR_EXPORT_DIR", BASE_DIR / "var" / "fhir-export"))

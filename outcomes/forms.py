@@ -26,7 +26,39 @@ def _number(**attrs: Any) -> forms.NumberInput:
     return forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs})
 
 
-class FollowUpForm(OpenedVersion):
+class WithQuestionnaires(forms.Form):
+    """A form that also asks the disability questionnaires given: one radio choice per section."""
+
+    def __init__(self, *args: Any, questionnaires: Sequence[Questionnaire] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questionnaires = list(questionnaires)
+        for questionnaire in self.questionnaires:
+            for index, section in enumerate(questionnaire.sections):
+                self.fields[section_field(questionnaire, index)] = forms.TypedChoiceField(
+                    label=f"{index + 1}. {section.title}",
+                    choices=[("", "Not answered"), *((points, text) for points, text in enumerate(section.answers))],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial="",
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                )
+
+    def sections(self, questionnaire: Questionnaire) -> list[forms.BoundField]:
+        return [self[section_field(questionnaire, index)] for index in range(len(questionnaire.sections))]
+
+    def questionnaire_fields(self) -> list[tuple[Questionnaire, list[forms.BoundField]]]:
+        return [(questionnaire, self.sections(questionnaire)) for questionnaire in self.questionnaires]
+
+    def answers(self, questionnaire: Questionnaire) -> list[int | None] | None:
+        """The points per section, None for a skipped one; None when the questionnaire was not asked at all."""
+        if questionnaire not in self.questionnaires:
+            return None
+        points = [self.cleaned_data.get(section_field(questionnaire, i)) for i in range(len(questionnaire.sections))]
+        return points if any(p is not None for p in points) else None
+
+
+class FollowUpForm(OpenedVersion, WithQuestionnaires):
     nrs = forms.IntegerField(
         label="Pain now (NRS 0–10)",
         min_value=0,
@@ -72,34 +104,6 @@ class FollowUpForm(OpenedVersion):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=[validators.validate_plain_text]
     )
-
-    def __init__(self, *args: Any, questionnaires: Sequence[Questionnaire] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.questionnaires = list(questionnaires)
-        for questionnaire in self.questionnaires:
-            for index, section in enumerate(questionnaire.sections):
-                self.fields[section_field(questionnaire, index)] = forms.TypedChoiceField(
-                    label=f"{index + 1}. {section.title}",
-                    choices=[("", "Not answered"), *((points, text) for points, text in enumerate(section.answers))],
-                    coerce=int,
-                    empty_value=None,
-                    required=False,
-                    initial="",
-                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                )
-
-    def sections(self, questionnaire: Questionnaire) -> list[forms.BoundField]:
-        return [self[section_field(questionnaire, index)] for index in range(len(questionnaire.sections))]
-
-    def questionnaire_fields(self) -> list[tuple[Questionnaire, list[forms.BoundField]]]:
-        return [(questionnaire, self.sections(questionnaire)) for questionnaire in self.questionnaires]
-
-    def answers(self, questionnaire: Questionnaire) -> list[int | None] | None:
-        """The points per section, None for a skipped one; None when the questionnaire was not asked at all."""
-        if questionnaire not in self.questionnaires:
-            return None
-        points = [self.cleaned_data.get(section_field(questionnaire, i)) for i in range(len(questionnaire.sections))]
-        return points if any(p is not None for p in points) else None
 
     def record_fields(self) -> dict[str, Any]:
         """Keyword arguments for `services.followup_record`."""

@@ -14,7 +14,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.concurrency import version_field
+from patients.models import Channel
 from procedures.models import Family, Intent, Procedure
+from scheduling.models import Appointment
 
 
 def next_working_day(day: datetime.date) -> datetime.date:
@@ -62,6 +64,8 @@ class Method(models.TextChoices):
     PHONE = "phone", "Phone"
     VISIT = "visit", "Visit"
     PORTAL = "portal", "Portal"
+    # Answered by the patient through a questionnaire link (`outcomes.links`), with no call.
+    LINK = "link", "Patient-reported (link)"
 
 
 class FollowUpStatus(models.TextChoices):
@@ -101,6 +105,10 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         return self.select_related(
             "procedure__patient", "procedure__procedure_type", "procedure__performed_by", "recorded_by"
         )
+
+    def answered_by_patients(self, *, since: datetime.datetime) -> Self:
+        """Closed by the patients themselves through a link, from `since` on (`follow_up_by_link_idx`)."""
+        return self.filter(method=Method.LINK, recorded_at__gte=since)
 
 
 class FollowUp(models.Model):
@@ -178,6 +186,8 @@ class FollowUp(models.Model):
             models.Index(
                 fields=["procedure"], include=["due_on"], condition=Q(status="due"), name="follow_up_open_procedure_idx"
             ),
+            # The worklist's "answered by patients" and the dashboard's link answers: the few calls patients closed.
+            models.Index(fields=["recorded_at"], condition=Q(method="link"), name="follow_up_by_link_idx"),
         ]
 
     def __str__(self) -> str:
@@ -302,3 +312,85 @@ class SummarizedMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} ({'fresh' if self.fresh else 'stale'})"
+
+
+class FollowUpLinkQuerySet(models.QuerySet["FollowUpLink"]):
+    def unanswered(self) -> Self:
+        return self.filter(answered_at__isnull=True)
+
+    def live(self, now: datetime.datetime) -> Self:
+        """Sent, unanswered and not expired: the patient may still answer."""
+        return self.unanswered().filter(sent_at__isnull=False, expires_at__gt=now)
+
+
+class FollowUpLink(models.Model):
+    """A follow-up's questionnaire sent to the patient: one link per follow-up, answered once, until it expires.
+
+    The link carries this row's id and `nonce`, signed with the site's secret (`outcomes.links`): it cannot be
+    guessed or altered, and the same link can be sent again as a reminder. Written only by `outcomes.links`.
+    """
+
+    follow_up = models.OneToOneField(FollowUp, on_delete=models.PROTECT, related_name="link")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    sent_to = models.CharField("sent to", max_length=254)
+    nonce = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Empty until the message went out: a send that failed is tried again by the next run.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FollowUpLinkQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["nonce"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=["email", "sms"]), name="follow_up_link_channel"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="follow_up_link_expires"),
+        ]
+        indexes = [
+            # The dashboard's response rate: links sent in a date range, by channel.
+            models.Index(fields=["sent_at", "channel"], name="follow_up_link_sent_idx"),
+            # The reminder run: unanswered links only.
+            models.Index(fields=["sent_at"], condition=Q(answered_at__isnull=True), name="follow_up_link_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} for {self.follow_up}"
+
+    def is_expired(self, now: datetime.datetime) -> bool:
+        return now >= self.expires_at
+
+    def needs_a_call(self, now: datetime.datetime) -> bool:
+        """Expired unanswered while the follow-up is still open: the nurse calls instead."""
+        return self.answered_at is None and self.is_expired(now)
+
+
+class VisitBaseline(models.Model):
+    """What the patient answered on the clinic's tablet at check-in: pain today and their disability index.
+
+    One per visit; written only by `outcomes.kiosk`.
+    """
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="baseline")
+    answered_at = models.DateTimeField(default=timezone.now)
+    handed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nrs = models.PositiveSmallIntegerField("pain now (NRS 0–10)", validators=[MaxValueValidator(10)])
+    odi_answers = models.JSONField("ODI answers", null=True, blank=True)
+    odi_score = models.PositiveSmallIntegerField("ODI (0–100)", null=True, blank=True)
+    ndi_answers = models.JSONField("NDI answers", null=True, blank=True)
+    ndi_score = models.PositiveSmallIntegerField("NDI (0–100)", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(nrs__lte=10), name="visit_baseline_nrs_0_10"),
+            models.CheckConstraint(condition=Q(odi_score__lte=100), name="visit_baseline_odi_0_100"),
+            models.CheckConstraint(condition=Q(ndi_score__lte=100), name="visit_baseline_ndi_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Baseline at check-in for {self.appointment}"

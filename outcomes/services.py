@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.utils import timezone
 from clinic import validators
 from clinic.concurrency import take_version
 from outcomes import monthly
-from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, ProcedureResponse, next_working_day
+from outcomes.models import FollowUp, FollowUpInterval, FollowUpStatus, Method, ProcedureResponse, next_working_day
 from outcomes.scoring import RESPONSE_DAYS, disability_score
 from procedures.models import Procedure
 
@@ -104,6 +104,18 @@ def _ensure_open(follow_up: FollowUp) -> None:
     )
 
 
+class PatientAnswers(TypedDict, total=False):
+    """What a patient answers on their own questionnaire (`outcomes.links`, `outcomes.kiosk`)."""
+
+    nrs: int
+    relief_pct: int
+    relief_days: int | None
+    pgic: int | None
+    new_complications: str
+    odi_answers: list[int | None] | None
+    ndi_answers: list[int | None] | None
+
+
 @transaction.atomic
 def followup_record(
     *,
@@ -120,6 +132,35 @@ def followup_record(
     Refused (`StaleEdit`) if the follow-up changed since the form showed `opened_version`.
     """
     take_version(follow_up, opened_version)
+    # When the patient was asked: now, unless a call made earlier is entered afterwards.
+    return _record(follow_up, recorded_by, called_at or timezone.now(), odi_answers, ndi_answers, fields)
+
+
+@transaction.atomic
+def followup_record_by_patient(
+    *, follow_up: FollowUp, answered_at: datetime.datetime, answers: PatientAnswers
+) -> FollowUp:
+    """The patient's own answers, through a questionnaire link: recorded by no one, reached by link."""
+    fields: dict[str, Any] = {key: value for key, value in answers.items() if not key.endswith("_answers")}
+    follow_up._change_reason = "Answered by the patient through a link"  # type: ignore[attr-defined]
+    return _record(
+        follow_up,
+        None,
+        answered_at,
+        answers.get("odi_answers"),
+        answers.get("ndi_answers"),
+        fields | {"method": Method.LINK},
+    )
+
+
+def _record(
+    follow_up: FollowUp,
+    recorded_by: User | None,
+    asked_at: datetime.datetime,
+    odi_answers: Sequence[int | None] | None,
+    ndi_answers: Sequence[int | None] | None,
+    fields: dict[str, Any],
+) -> FollowUp:
     _ensure_open(follow_up)
     for name, value in fields.items():
         setattr(follow_up, name, value)
@@ -130,8 +171,7 @@ def followup_record(
     follow_up.ndi_score = _scored(ndi_answers, "ndi_answers")
     follow_up.status = FollowUpStatus.DONE
     follow_up.recorded_by = recorded_by
-    # When the patient was asked: now, unless a call made earlier is entered afterwards.
-    follow_up.recorded_at = called_at or timezone.now()
+    follow_up.recorded_at = asked_at
     follow_up.save()
     if RESPONSE_DAYS[0] <= follow_up.days_after <= RESPONSE_DAYS[1]:
         procedure_response_refresh(follow_up.procedure_id)

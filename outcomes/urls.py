@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import dashboard, followups, responses
+from outcomes.views import answers, dashboard, followups, responses
 
 app_name = "outcomes"
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("follow-ups/", followups.worklist, name="worklist"),
     path("follow-ups/<int:pk>/", followups.record, name="record"),
     path("follow-ups/<int:pk>/not-reached/", followups.not_reached, name="not_reached"),
+    # Opened by patients from a questionnaire link, with no login.
+    path("answer/<str:token>/", answers.answer, name="answer"),
     path("patients/<int:patient_id>/responses/", responses.patient_responses, name="patient_responses"),
 ]

@@ -8,7 +8,7 @@ from django import forms
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
 from clinic.forms import ReasonField
-from patients.models import Patient, Payer
+from patients.models import Channel, Patient, Payer
 from patients.services import DUPLICATE_MRN, NAME_FIELDS, PatientFields
 
 
@@ -49,6 +49,8 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
             "other_allergies",
             "pregnant",
             "bone_density_risk",
+            "questionnaire_channel",
+            "questionnaire_consent",
         ]
         error_messages = {"mrn": {"unique": DUPLICATE_MRN}}
         widgets = {
@@ -67,6 +69,14 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
         self.fields["payer"].queryset = payers  # type: ignore[attr-defined]
         self.fields["payer"].empty_label = "Not recorded"  # type: ignore[attr-defined]
         self.fields["mrn"].required = False
+        # Absent from older callers (imports, integrations): left as it is, or a call from the clinic.
+        self.fields["questionnaire_channel"].required = False
+        if self.is_bound and "questionnaire_channel" not in self.data:
+            data = {key: self.data[key] for key in self.data}
+            data["questionnaire_channel"] = self.instance.questionnaire_channel
+            if "questionnaire_consent" not in data and self.instance.questionnaire_consent:
+                data["questionnaire_consent"] = "on"
+            self.data = data
         # An edit carries the version it was opened at; a registration, its one-time token.
         del self.fields["form_token" if self.instance.pk else "version"]
         if self.instance.pk:
@@ -92,6 +102,7 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
                 "address",
                 Row(Column("payer"), Column("member_id")),
                 Row(Column("primary_care_physician"), Column("weight_kg")),
+                Row(Column("questionnaire_channel"), Column("questionnaire_consent", css_class="pt-md-4")),
             ),
             Fieldset(
                 "Safety before an injection",
@@ -107,6 +118,9 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
             validators.validate_birth_date(born)
         return born
 
+    def clean_questionnaire_channel(self) -> str:
+        return str(self.cleaned_data.get("questionnaire_channel") or Channel.CALL)
+
     def clean_mrn(self) -> str:
         return str(self.cleaned_data.get("mrn") or "").strip().upper()
 
@@ -114,6 +128,15 @@ class PatientForm(forms.ModelForm[Patient], OpenedVersion, OnceToken):
         cleaned = super().clean() or {}
         if cleaned.get("anticoagulant_detail") and not cleaned.get("anticoagulant"):
             cleaned["anticoagulant"] = True
+        channel = Patient(
+            questionnaire_channel=cleaned.get("questionnaire_channel") or "call",
+            questionnaire_consent=bool(cleaned.get("questionnaire_consent")),
+            email=cleaned.get("email") or "",
+            phone=cleaned.get("phone") or "",
+        )
+        for field, message in channel.questionnaire_channel_problems().items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return cleaned
 
     def patient_fields(self) -> PatientFields:

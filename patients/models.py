@@ -197,6 +197,14 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         ]
 
 
+class Channel(models.TextChoices):
+    """How a patient answers follow-up questionnaires."""
+
+    CALL = "call", "A call from the clinic"
+    EMAIL = "email", "Email link"
+    SMS = "sms", "Text message link"
+
+
 class Patient(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "F", "Female"
@@ -243,6 +251,16 @@ class Patient(models.Model):
         "bone-density risk", default=False, help_text="e.g. post-menopausal, osteoporosis, long-term steroids"
     )
 
+    # How the patient answers the follow-up questionnaires: a nurse's call unless they agreed to links.
+    questionnaire_channel = models.CharField(
+        "follow-up questionnaires by", max_length=5, choices=Channel.choices, default=Channel.CALL
+    )
+    questionnaire_consent = models.BooleanField(
+        "agrees to receive questionnaire links by email or text",
+        default=False,
+        help_text="Each link opens one questionnaire about their own procedure; reminders are sent once.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     archive_reason = models.CharField(max_length=300, blank=True)
@@ -277,6 +295,13 @@ class Patient(models.Model):
                 condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
                 name="patient_archive_has_reason",
             ),
+            # A link goes out only with the patient's consent and to an address on file.
+            models.CheckConstraint(
+                condition=Q(questionnaire_channel="call")
+                | Q(questionnaire_consent=True, questionnaire_channel="email") & ~Q(email="")
+                | Q(questionnaire_consent=True, questionnaire_channel="sms") & ~Q(phone=""),
+                name="patient_questionnaire_channel_consented",
+            ),
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
@@ -291,6 +316,18 @@ class Patient(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("patients:chart", args=[self.pk])
+
+    def questionnaire_channel_problems(self) -> dict[str, str]:
+        """Why the chosen channel cannot carry a link, by field: the database constraint's rule, in words."""
+        if self.questionnaire_channel == Channel.CALL:
+            return {}
+        if not self.questionnaire_consent:
+            return {"questionnaire_consent": "Links go out only with the patient’s consent: tick it, or choose a call."}
+        if self.questionnaire_channel == Channel.EMAIL and not self.email:
+            return {"email": "Add the email address the links go to, or choose another channel."}
+        if self.questionnaire_channel == Channel.SMS and not self.phone:
+            return {"phone": "Add the mobile number the texts go to, or choose another channel."}
+        return {}
 
     @property
     def full_name(self) -> str:

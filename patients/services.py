@@ -54,6 +54,8 @@ def _check(patient: Patient) -> None:
     validators.check_record(
         patient, text=TEXT_FIELDS, names=NAME_FIELDS, rules={"date_of_birth": validators.validate_birth_date}
     )
+    if problems := patient.questionnaire_channel_problems():
+        raise ValidationError(problems)
 
 
 def next_mrn() -> str:
@@ -96,6 +98,8 @@ class _Details(TypedDict, total=False):
     other_allergies: str
     pregnant: bool
     bone_density_risk: bool
+    questionnaire_channel: str
+    questionnaire_consent: bool
 
 
 class PatientFields(_Details):

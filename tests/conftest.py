@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import transaction
 
+from clinic import sms
 from clinic.roles import Role, sync_roles
 from tests.clock import on_clinic_day
 from tests.shipped import replay_data_migrations
@@ -58,6 +59,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests last: fast tests report first, and the live server (with its request threads'
     # database sessions) only starts once the rest of the suite is done.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings: Any) -> Iterator[list[sms.TextMessage]]:
+    """Text messages kept in memory, like Django's test email outbox."""
+    settings.SMS_BACKEND = "clinic.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 @pytest.fixture

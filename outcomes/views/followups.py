@@ -19,6 +19,7 @@ from clinic.redirects import next_url
 from clinic.roles import permission_required, require, staff_user
 from outcomes import questionnaires
 from outcomes.forms import FollowUpForm, NotReachedForm
+from outcomes.links import call_status
 from outcomes.models import FollowUp, FollowUpQuerySet
 from outcomes.scoring import MIN_ANSWERED, SECTIONS
 from outcomes.services import followup_mark_not_reached, followup_record
@@ -48,6 +49,7 @@ class Call:
     record_url: str = ""
     not_reached_url: str = ""
     procedure_url: str = ""
+    link_status: tuple[str, str] = ("", "")  # what its questionnaire link says, and its colour
 
     @property
     def days_overdue(self) -> int:
@@ -129,6 +131,7 @@ def _fill(sections: list[Section], today: datetime.date) -> None:
     found = {follow_up.pk: follow_up for follow_up in _with_sites(FollowUp.objects.filter(pk__in=wanted))}
     record, not_reached = url_for_each("outcomes:record"), url_for_each("outcomes:not_reached")
     chart, procedure = url_for_each("patients:chart"), url_for_each("procedures:detail")
+    now = timezone.now()
     for section in sections:
         groups: dict[int, PatientCalls] = {}
         for pk in pages[section.key]:
@@ -136,7 +139,10 @@ def _fill(sections: list[Section], today: datetime.date) -> None:
             patient = follow_up.procedure.patient
             group = groups.setdefault(patient.pk, PatientCalls(patient, chart(patient.pk)))
             days = (follow_up.due_on - today).days
-            group.calls.append(Call(follow_up, days, record(pk), not_reached(pk), procedure(follow_up.procedure_id)))
+            status = call_status(getattr(follow_up, "link", None), now)
+            group.calls.append(
+                Call(follow_up, days, record(pk), not_reached(pk), procedure(follow_up.procedure_id), status)
+            )
         section.groups = list(groups.values())
 
 
@@ -148,7 +154,9 @@ def _tel(phone: str) -> str:
 def _with_sites(follow_ups: FollowUpQuerySet) -> FollowUpQuerySet:
     """Details plus the procedure's sites (levels, site summary): two queries whatever the number of rows."""
     sites = ProcedureSite.objects.order_by("position", "pk")
-    return follow_ups.with_details().prefetch_related(Prefetch("procedure__sites", queryset=sites))
+    return (
+        follow_ups.with_details().select_related("link").prefetch_related(Prefetch("procedure__sites", queryset=sites))
+    )
 
 
 def _get_follow_up(request: HttpRequest, pk: int) -> FollowUp:
@@ -182,7 +190,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         elif section.key != "today":
             section.size = min(PREVIEW_SIZE, PAGE_SIZE)
     _fill([section for section in shown if section.count], today)
+    answered = FollowUp.objects.answered_by_patients(since=timezone.now() - datetime.timedelta(days=UPCOMING_DAYS))
+    answered_count = answered.count() if only is None else 0
     context = {
+        "answered": list(answered.with_details().order_by("-recorded_at")[:PREVIEW_SIZE]) if answered_count else [],
+        "answered_count": answered_count,
         "sections": shown,
         "all_sections": sections,
         "only": only,
