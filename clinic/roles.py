@@ -56,6 +56,8 @@ _SCHEDULE_CONFIG = {
 
 # Nurses and physicians record follow-up calls; physicians and administrators read the dashboard.
 _FOLLOW_UPS = {"outcomes.view_followup", "outcomes.change_followup", "outcomes.view_outcomerule"}
+# Handing the tablet to a checked-in patient for their baseline, and reading it on the visit.
+_BASELINES = {"outcomes.add_visitbaseline", "outcomes.view_visitbaseline"}
 _OUTCOMES_CONFIG = {
     f"outcomes.{action}_{model}"
     for action in ("view", "add", "change")
@@ -64,8 +66,8 @@ _OUTCOMES_CONFIG = {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Front desk keeps the registry; clinical detail is not theirs to see.
-    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK),
-    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS),
+    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK | _BASELINES),
+    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS | _BASELINES),
     # Only physicians log procedures, so the performing physician is always a physician's own record.
     Role.PHYSICIAN: frozenset(
         _PATIENT_EDIT
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _PROCEDURE_LOG
         | _SCHEDULE_BOOK
         | _FOLLOW_UPS
+        | _BASELINES
     ),
     # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
     Role.ADMINISTRATOR: frozenset(

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs a session out after SESSION_IDLE_MINUTES without a request (after messages, so it can say why).
     "clinic.idle.IdleTimeoutMiddleware",
+    # A tablet handed to a patient at check-in reaches nothing but its questionnaire until unlocked (clinic/kiosk.py).
+    "clinic.kiosk.KioskLockMiddleware",
     # Pages for a logged-in user hold patient data: no browser or proxy keeps a copy.
     "clinic.headers.NoStoreMiddleware",
     # After messages: a query parameter holding NUL is dropped with a message before any view reads it.

@@ -10,11 +10,13 @@ class OutcomesConfig(AppConfig):
         from clinic.panels import ChartPanel, HomePanel, register_chart_panel, register_home_panel
         from outcomes import audit as outcomes_audit
         from outcomes.home import calls_due_context
+        from outcomes.kiosk import visit_panel_context
         from outcomes.monthly import procedure_changed
         from outcomes.outcome_rules import advise
         from outcomes.panels import chart_panel_context
         from outcomes.services import followup_cancel_for_void, followup_reschedule, followup_schedule
         from procedures.extensions import register_advisor, register_after_change, register_after_log
+        from scheduling.extensions import VisitPanel, register_visit_panel
 
         register_after_log(followup_schedule)
         register_after_change(procedure_changed)
@@ -38,5 +40,12 @@ class OutcomesConfig(AppConfig):
                 context=calls_due_context,
                 order=20,
                 button=True,
+            )
+        )
+        register_visit_panel(
+            VisitPanel(
+                template="outcomes/_visit_baseline.html",
+                permission="outcomes.view_visitbaseline",
+                context=visit_panel_context,
             )
         )

@@ -82,7 +82,7 @@ def followup_cancel_for_void(procedure: Procedure, performed_before: datetime.da
         follow_up.save(update_fields=["status", "version"])  # one save each: every cancelled call has its audit row
 
 
-def _scored(answers: Sequence[int | None] | None, field: str) -> int | None:
+def score_answers(answers: Sequence[int | None] | None, field: str) -> int | None:
     if not answers:
         return None
     try:
@@ -167,8 +167,8 @@ def _record(
     validators.check_record(follow_up, text=TEXT_FIELDS)
     follow_up.odi_answers = list(odi_answers) if odi_answers else None
     follow_up.ndi_answers = list(ndi_answers) if ndi_answers else None
-    follow_up.odi_score = _scored(odi_answers, "odi_answers")
-    follow_up.ndi_score = _scored(ndi_answers, "ndi_answers")
+    follow_up.odi_score = score_answers(odi_answers, "odi_answers")
+    follow_up.ndi_score = score_answers(ndi_answers, "ndi_answers")
     follow_up.status = FollowUpStatus.DONE
     follow_up.recorded_by = recorded_by
     follow_up.recorded_at = asked_at

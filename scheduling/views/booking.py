@@ -16,6 +16,7 @@ from clinic.roles import Role, has_role, permission_required, require, staff_use
 from clinic.validators import record_id
 from patients.models import Patient
 from scheduling import calendar, services
+from scheduling.extensions import visit_panels
 from scheduling.forms import BookingForm, CancelForm, MoveForm
 from scheduling.models import Appointment, Room, Status, VisitType, WaitlistEntry
 
@@ -130,6 +131,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "can_cancel": appointment.can_become(Status.CANCELLED),
         "logged": appointment.procedure or services.logged_procedure(appointment),
+        "panels": visit_panels(request, appointment),
     }
     return render(request, "scheduling/detail.html", context)
 

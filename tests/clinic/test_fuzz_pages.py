@@ -28,7 +28,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomes.models import FollowUp
+from outcomes import links
+from outcomes.models import FollowUp, FollowUpLink
 from scheduling import services as scheduling_services
 from scheduling.models import VisitType
 from tests import factories
@@ -154,7 +155,15 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
     )
     follow_up = FollowUp.objects.filter(procedure=procedure).first()
     assert follow_up is not None
-    ids = {"pk": 0, "patient_id": patient.pk, "table": "complications"}
+    link = FollowUpLink.objects.create(
+        follow_up=follow_up,
+        channel="sms",
+        sent_to=patient.phone,
+        nonce="fuzz",
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    ids = {"pk": 0, "patient_id": patient.pk, "table": "complications", "token": links.token(link)}
     by_app = {
         "patients": patient.pk,
         "procedures": procedure.pk,
