@@ -276,6 +276,7 @@ BUILDERS: dict[str, Builder] = {
     "nrs-change": response_tables.nrs_change,
     "complications": complications,
     "follow-up-completion": response_tables.follow_up_completion,
+    "questionnaire-links": response_tables.questionnaire_links,
     "fluoroscopy": fluoroscopy,
     "limit-overrides": limit_overrides,
     "appointments": appointments,

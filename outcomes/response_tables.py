@@ -7,7 +7,8 @@ The counts come summed per month (outcomes.monthly), so a year's table adds up a
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from clinic.planner import by_key_lookups
 from outcomes.filters import Criteria
@@ -24,10 +25,12 @@ from outcomes.metric_tables import (
     rate_value,
     summed,
 )
-from outcomes.models import FollowUp, FollowUpStatus
+from outcomes.models import FollowUp, FollowUpLink, FollowUpStatus
 from outcomes.monthly import matching, totals
+from patients.models import Channel
 
 FAMILY = "procedure_type__family"
+LINK_CHANNELS = [(Channel.EMAIL.value, "Email"), (Channel.SMS.value, "Text message")]
 RESPONSE_KEYS = ("followed_up", "relief50", "relief30", "nrs_n", "nrs2", "drop_sum", "pre_sum", "after_sum")
 
 
@@ -172,4 +175,41 @@ def follow_up_completion(criteria: Criteria) -> Table:
         ),
         empty="No follow-up of these procedures is due yet.",
         wide=True,
+    )
+
+
+def questionnaire_links(criteria: Criteria) -> Table:
+    """How patients answer their links, by channel: sent in the date range, answered, and left for a call."""
+    sent = FollowUpLink.objects.filter(sent_at__gte=criteria.starts_at, sent_at__lt=criteria.ends_before)
+    if criteria.physician is not None:
+        sent = sent.filter(follow_up__procedure__performed_by=criteria.physician)
+    if criteria.family:
+        sent = sent.filter(follow_up__procedure__procedure_type__family=criteria.family)
+    now = timezone.now()
+    counted = {
+        row["channel"]: row
+        for row in sent.values("channel")
+        .annotate(
+            n=Count("*"),
+            answered=Count("answered_at"),
+            unanswered=Count("pk", filter=Q(answered_at__isnull=True, expires_at__lte=now)),
+        )
+        .order_by()
+    }
+    grouped = [counted[channel] | {"label": label} for channel, label in LINK_CHANNELS if channel in counted]
+    total = summed(grouped, "n", "answered", "unanswered")
+    return Table(
+        slug="questionnaire-links",
+        title="Questionnaire links answered, by channel",
+        note="Links sent in the date range; the region filter does not apply. Unanswered links expire into a call.",
+        columns=["Channel", "Links sent", "Answered", "Expired unanswered"],
+        rows=[[r["label"], r["n"], rate(r["answered"], r["n"]), r["unanswered"]] for r in grouped],
+        totals=[["All links", total["n"], rate(total["answered"], total["n"]), total["unanswered"]]] if grouped else [],
+        chart=Chart(
+            labels=[r["label"] for r in grouped],
+            datasets=[Dataset("Answered", [rate_value(r["answered"], r["n"]) for r in grouped])],
+            horizontal=True,
+            percent=True,
+        ),
+        empty="No questionnaire links were sent in these dates.",
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clinic.roles import Role
 from outcomes import metrics
-from outcomes.models import FollowUp
+from outcomes.models import FollowUp, FollowUpLink
 from outcomes.services import followup_mark_not_reached, followup_record
 from scheduling import services as scheduling
 from tests import factories
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 DASHBOARD = reverse("outcomes:dashboard")
 SLUGS = list(metrics.BUILDERS)
+NOON = datetime.time(12)
 # Family, site, guidance: one of each kind of row the tables group by.
 KINDS = [
     ("esi-transforaminal", (("L5-S1", "left"),), "fluoroscopy"),
@@ -102,6 +103,18 @@ def clinic(physicians, size: int, start: int = 0) -> None:
                     followup_record(
                         follow_up=two_weeks, recorded_by=doctor, relief_pct=20 * (n % 5), nrs=n % 8, method="phone"
                     )
+                # The 6-week questionnaire by link, two weeks after the call: answered, expired, or still open.
+                sent_at = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=28), NOON))
+                FollowUpLink.objects.create(
+                    follow_up=FollowUp.objects.get(procedure=procedure, label="6 weeks"),
+                    channel="email" if n % 2 else "sms",
+                    sent_to="someone@example.org",
+                    nonce=f"{doctor.pk}-{n}-{type_code}",
+                    created_at=sent_at,
+                    sent_at=sent_at,
+                    expires_at=sent_at + datetime.timedelta(days=7),
+                    answered_at=sent_at + datetime.timedelta(days=1) if n % 3 == 0 else None,
+                )
             patient = factories.patient(first_name=f"{doctor.username}-visit{n}")
             start_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9 + n % 8)))
             appointment = scheduling.appointment_book(

@@ -321,3 +321,22 @@ def test_a_link_left_unanswered_until_it_expires_asks_for_a_call(client, nurse):
 
     [call] = [c for s in response.context["sections"] for g in s.groups for c in g.calls if c.follow_up == follow_up]
     assert call.link_status == ("Link unanswered: needs a call", "warning")
+
+
+def test_the_dashboard_shows_how_many_links_each_channel_got_answered(client, physician):
+    first = due_today("email", first_name="Eva")
+    due_today("email", first_name="Emma")
+    due_today("sms", first_name="Sol")
+    links.send_due_links()
+    client.post(link_path(first), answers())
+    FollowUpLink.objects.filter(channel="sms").update(
+        created_at=timezone.now() - datetime.timedelta(days=8), expires_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client.force_login(physician)
+
+    table = next(
+        t for t in client.get(reverse("outcomes:dashboard")).context["tables"] if t.slug == "questionnaire-links"
+    )
+
+    assert table.rows == [["Email", 2, "50% (1/2)", 0], ["Text message", 1, "0% (0/1)", 1]]
+    assert table.totals == [["All links", 3, "33% (1/3)", 1]]
