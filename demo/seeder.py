@@ -31,7 +31,7 @@ from demo.rows import PATIENT, TABLES, Context, Emitter, Interval
 from outcomes import monthly
 from outcomes.models import FollowUp, FollowUpInterval, ProcedureResponse
 from outcomes.services import procedure_response_rebuild_all
-from patients.models import Patient
+from patients.models import Channel, Patient
 from patients.services import GENERATED_MRN_DIGITS
 from procedures import standing
 from procedures.models import Drug, Procedure, ProcedureMedication, ProcedureSite, ProcedureType
@@ -296,6 +296,9 @@ def _write_patients(
                 contrast_allergy=person.contrast_allergy,
                 other_allergies=person.other_allergies,
                 bone_density_risk=person.bone_density_risk,
+                # About half answer follow-ups by link (as the small demo): by number, drawing nothing.
+                questionnaire_channel=_channel(number, person.phone, person.email),
+                questionnaire_consent=_channel(number, person.phone, person.email) != Channel.CALL,
                 created_at=moments.text(created_at),
                 archived_at=moments.text(min(now, schedule.moment(leaves_on, 10 * 60))) if leaves_on else None,
                 archive_reason=rng.choice(people.ARCHIVE_REASONS) if leaves_on else "",
@@ -315,3 +318,11 @@ def _write_patients(
             )
         )
     return plans
+
+
+def _channel(number: int, phone: str, email: str) -> str:
+    if number % 3 == 0 and phone:
+        return Channel.SMS
+    if number % 3 == 1 and email:
+        return Channel.EMAIL
+    return Channel.CALL

@@ -9,8 +9,10 @@ import random
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from outcomes.models import FollowUp, FollowUpStatus
-from outcomes.services import followup_mark_not_reached, followup_record
+from outcomes import links
+from outcomes.models import FollowUp, FollowUpLink, FollowUpStatus
+from outcomes.services import PatientAnswers, followup_mark_not_reached, followup_record
+from patients.models import Channel
 from procedures.models import Procedure
 from procedures.spine import region_of
 
@@ -59,7 +61,8 @@ def _call_time(rng: random.Random, follow_up: FollowUp) -> datetime.datetime:
     if follow_up.days_after == 0:
         return follow_up.procedure.performed_at + datetime.timedelta(hours=6)
     when = datetime.datetime.combine(follow_up.due_on, datetime.time(rng.randint(9, 15), rng.choice([0, 15, 30, 45])))
-    return timezone.make_aware(when)
+    # A call due today was made earlier today, never later than now.
+    return min(timezone.make_aware(when), timezone.now())
 
 
 def _record(rng: random.Random, follow_up: FollowUp, peak: int, nurse: User) -> None:
@@ -71,18 +74,53 @@ def _record(rng: random.Random, follow_up: FollowUp, peak: int, nurse: User) -> 
     nrs = max(0, min(10, round(baseline * (1 - relief / 100) + rng.choice([-1, 0, 0, 1]))))
     lasted = rng.randint(20, 70) if follow_up.days_after >= 91 and relief < 50 else None
     regions = {region_of(level) for level in procedure.levels}
-    followup_record(
-        follow_up=follow_up,
-        recorded_by=nurse,
-        called_at=_call_time(rng, follow_up),
-        method=rng.choice(["phone", "phone", "phone", "visit", "portal"]),
-        nrs=nrs,
-        relief_pct=relief,
-        relief_days=lasted,
-        pgic=1 if relief >= 70 else 2 if relief >= 50 else 3 if relief >= 30 else rng.choice([4, 4, 5]),
-        odi_answers=_answers(rng, relief) if "lumbosacral" in regions and follow_up.days_after == 42 else None,
-        ndi_answers=_answers(rng, relief) if "cervicothoracic" in regions and follow_up.days_after == 42 else None,
-    )
+    called_at = _call_time(rng, follow_up)
+    method = rng.choice(["phone", "phone", "phone", "visit", "portal"])
+    answers: PatientAnswers = {
+        "nrs": nrs,
+        "relief_pct": relief,
+        "relief_days": lasted,
+        "pgic": 1 if relief >= 70 else 2 if relief >= 50 else 3 if relief >= 30 else rng.choice([4, 4, 5]),
+        "odi_answers": _answers(rng, relief) if "lumbosacral" in regions and follow_up.days_after == 42 else None,
+        "ndi_answers": _answers(rng, relief) if "cervicothoracic" in regions and follow_up.days_after == 42 else None,
+    }
+    if _by_link(follow_up):
+        _answer_by_link(follow_up, answers, called_at)
+    else:
+        followup_record(follow_up=follow_up, recorded_by=nurse, called_at=called_at, method=method, **answers)
+
+
+def _by_link(follow_up: FollowUp) -> bool:
+    return follow_up.procedure.patient.questionnaire_channel != Channel.CALL and follow_up.days_after >= 14
+
+
+def _sent_on_due_date(follow_up: FollowUp) -> datetime.datetime:
+    """The morning of the due date, when the clinic's daily run sends the day's links."""
+    return timezone.make_aware(datetime.datetime.combine(follow_up.due_on, datetime.time(7, 0)))
+
+
+def _answer_by_link(follow_up: FollowUp, answers: PatientAnswers, answered_at: datetime.datetime) -> None:
+    """A follow-up the patient answered from the link sent that morning (the demo sends no messages)."""
+    sent_at = _sent_on_due_date(follow_up)
+    link = links.link_write(follow_up, now=sent_at)
+    if link is None:
+        return
+    FollowUpLink.objects.filter(pk=link.pk).update(sent_at=sent_at)
+    answered_at = min(max(answered_at, sent_at + datetime.timedelta(hours=2)), timezone.now())
+    links.link_answer(link=link, answers=answers, now=answered_at)
+
+
+def seed_links(today: datetime.date) -> int:
+    """Links for the open follow-ups of patients who chose links, as the daily run sent them on each due date:
+    this week's still open, older ones expired and waiting for a call. Idempotent; returns how many were written."""
+    written = 0
+    for follow_up in links.due_for_a_link(today, STILL_OPEN_DAYS).select_related("procedure__patient"):
+        sent_at = _sent_on_due_date(follow_up)
+        link = links.link_write(follow_up, now=sent_at)
+        if link is not None:
+            FollowUpLink.objects.filter(pk=link.pk).update(sent_at=sent_at)
+            written += 1
+    return written
 
 
 def seed_follow_ups(rng: random.Random, today: datetime.date, nurse: User) -> int:
@@ -103,7 +141,11 @@ def seed_follow_ups(rng: random.Random, today: datetime.date, nurse: User) -> in
     recorded = 0
     for follow_up in due:
         procedure = follow_up.procedure
-        if follow_up.due_on > open_after and rng.random() < 0.7:
+        left_open = follow_up.due_on > open_after and rng.random() < 0.7
+        if _by_link(follow_up) and follow_up.due_on > open_after:
+            # Patients with links answer within a day or so; every third leaves it for a call.
+            left_open = follow_up.due_on >= today or follow_up.pk % 3 == 0
+        if left_open:
             continue
         if rng.random() < NOT_REACHED:
             followup_mark_not_reached(

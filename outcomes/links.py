@@ -111,10 +111,10 @@ def link_answer(*, link: FollowUpLink, answers: PatientAnswers, now: datetime.da
     return follow_up
 
 
-def due_for_a_link(today: datetime.date) -> QuerySet[FollowUp]:
+def due_for_a_link(today: datetime.date, within_days: int | None = None) -> QuerySet[FollowUp]:
     """Open follow-ups due by today, of patients who chose links, with none yet. Only those due within the days a
     link lives: a clinic that starts sending does not mail its whole backlog of overdue calls."""
-    oldest = today - datetime.timedelta(days=settings.FOLLOW_UP_LINK_DAYS)
+    oldest = today - datetime.timedelta(days=settings.FOLLOW_UP_LINK_DAYS if within_days is None else within_days)
     return FollowUp.objects.open().filter(
         due_on__range=(oldest, today),
         link__isnull=True,
@@ -129,10 +129,9 @@ def send_due_links(now: datetime.datetime | None = None) -> RunReport:
     """Write the links that fell due, send every link not yet sent, and remind once; see the module's contract."""
     now = now or timezone.now()
     report = RunReport()
-    for follow_up_id in (
-        due_for_a_link(timezone.localdate(now)).order_by("due_on", "pk").values_list("pk", flat=True)[:BATCH]
-    ):
-        _write_link(follow_up_id, now)
+    due = due_for_a_link(timezone.localdate(now)).order_by("due_on", "pk").select_related("procedure__patient")
+    for follow_up in due[:BATCH]:
+        link_write(follow_up, now=now)
     unsent = FollowUpLink.objects.filter(sent_at__isnull=True, answered_at__isnull=True, expires_at__gt=now)
     for link_id in unsent.filter(follow_up__status=FollowUpStatus.DUE).values_list("pk", flat=True)[:BATCH]:
         _deliver(link_id, now, reminder=False, report=report)
@@ -145,13 +144,12 @@ def send_due_links(now: datetime.datetime | None = None) -> RunReport:
     return report
 
 
-def _write_link(follow_up_id: int, now: datetime.datetime) -> None:
-    """One link for the follow-up, addressed as the patient's chart says today; nothing if another run wrote it."""
+def link_write(follow_up: FollowUp, *, now: datetime.datetime) -> FollowUpLink | None:
+    """The follow-up's one link, addressed as the patient's chart says now; None if another run wrote it first."""
+    patient = follow_up.procedure.patient
     try:
         with transaction.atomic():
-            follow_up = FollowUp.objects.select_related("procedure__patient").get(pk=follow_up_id)
-            patient = follow_up.procedure.patient
-            FollowUpLink.objects.create(
+            return FollowUpLink.objects.create(
                 follow_up=follow_up,
                 channel=patient.questionnaire_channel,
                 sent_to=patient.email if patient.questionnaire_channel == Channel.EMAIL else patient.phone,
@@ -159,8 +157,8 @@ def _write_link(follow_up_id: int, now: datetime.datetime) -> None:
                 created_at=now,
                 expires_at=now + datetime.timedelta(days=settings.FOLLOW_UP_LINK_DAYS),
             )
-    except IntegrityError:  # another run wrote this follow-up's link first
-        pass
+    except IntegrityError:  # the unique follow-up: another run wrote this link first
+        return None
 
 
 def _deliver(link_id: int, now: datetime.datetime, *, reminder: bool, report: RunReport) -> None:

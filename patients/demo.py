@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 
 from patients import services
-from patients.models import Patient, Payer
+from patients.models import Channel, Patient, Payer
 
 PAYERS = [
     ("Medicare", "medicare"),
@@ -151,6 +151,10 @@ def seed_patients(rng: random.Random, today: datetime.date) -> list[Patient]:
             "pregnant": False,
             "bone_density_risk": sex == "F" and age >= 52 and rng.random() < 0.7,
         }
+        # About half answer their follow-ups by link: chosen by number, so the random draws stay as they were.
+        channel = Channel.SMS if number % 3 == 0 else Channel.EMAIL if number % 3 == 1 and fields["email"] else None
+        if channel:
+            fields |= {"questionnaire_channel": channel, "questionnaire_consent": True}
         # Names are drawn at random and may repeat: a demo patient is known by its MRN.
         patients.append(existing.get(mrn) or services.patient_register(allow_duplicate=True, **fields))
     return patients

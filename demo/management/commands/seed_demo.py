@@ -14,7 +14,7 @@ from clinic.mfa.policy import is_required
 from clinic.mfa.services import authenticator_preset
 from clinic.roles import Role, sync_roles
 from demo.logins import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS, role_groups, staff_login
-from outcomes.demo import seed_follow_ups
+from outcomes.demo import seed_follow_ups, seed_links
 from patients.demo import seed_patients
 from procedures.demo import seed_procedures
 from scheduling.demo import seed_schedule
@@ -45,12 +45,14 @@ class Command(BaseCommand):
         # Its own seed, so the schedule is the same whether or not the history was seeded in this run.
         booked = seed_schedule(random.Random(2027), today, patients, physicians, User.objects.get(username="frontdesk"))
         followed = seed_follow_ups(random.Random(2028), today, User.objects.get(username="nurse"))
+        sent = seed_links(today)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
         self.stdout.write(f"Demo procedures: {added} added." if added else "Demo procedures: already in place.")
         self.stdout.write(f"Demo schedule: {booked} booked." if booked else "Demo schedule: already in place.")
         self.stdout.write(
             f"Demo follow-ups: {followed} recorded." if followed else "Demo follow-ups: already in place."
         )
+        self.stdout.write(f"Demo questionnaire links: {sent} sent." if sent else "Demo questionnaire links: in place.")
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")
