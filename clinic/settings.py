@@ -258,8 +258,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Axes logs every successful login at INFO; lockouts are warnings and still show.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Axes logs every successful login at INFO, WeasyPrint each step of every PDF; their warnings still show.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # The REST API (api/) and the FHIR endpoints (fhir_r4/) run on Django REST Framework: the browser's session (with its

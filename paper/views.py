@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from clinic.access import Kind, log_access, log_access_to_each
 from clinic.roles import permission_required, require, staff_user
@@ -44,6 +45,7 @@ def _printed(request: HttpRequest) -> dict[str, object]:
     }
 
 
+@require_GET
 def procedure_note(request: HttpRequest, pk: int) -> HttpResponse:
     """The note a physician signs: who, what, where, with what, how it went, and the codes it bills."""
     require(request.user, "procedures.view_procedure")
@@ -64,6 +66,7 @@ def procedure_note(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(request, "paper/procedure_note.html", context, filename)
 
 
+@require_GET
 @permission_required("scheduling.view_appointment")
 def day_sheet(request: HttpRequest) -> HttpResponse:
     """One physician's or one room's visits on a day, cancelled ones too (their status says so), in time order."""
