@@ -41,3 +41,13 @@ def test_each_column_of_the_day_grid_links_to_its_day_sheet(client, frontdesk, b
 def test_a_role_that_cannot_open_the_sheet_sees_no_link(client, norole):
     # The day view itself answers 403 to a user without a role; the link's own check is the registry's.
     assert page_links(norole, "scheduling:day column", day=timezone.localdate(), param="room", pk=1) == []
+
+
+def test_the_procedure_page_shows_the_codes_the_record_bills(client, physician):
+    procedure = factories.procedure(
+        factories.patient(),
+        on=timezone.localdate() - datetime.timedelta(days=1),
+        sites=(("L4-L5", "bilateral"), ("L5-S1", "bilateral")),
+    )
+    client.force_login(physician)
+    assert "64483-50, 64484-50" in client.get(procedure.get_absolute_url()).content.decode()
