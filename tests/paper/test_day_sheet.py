@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinic.models import AccessLog
+from paper import views
 from scheduling import services
 from scheduling.models import Appointment
 from tests import factories
@@ -116,6 +119,39 @@ def test_the_sheet_reads_its_visits_at_once_whatever_their_number(client, physic
     _visits(day, doctor, 28, start=2)
     with django_assert_num_queries(6):
         printed(_sheet(client, day=day, physician=doctor.pk))
+
+
+def test_a_day_of_1100_visits_is_read_in_the_same_queries(
+    client, physician, day, monkeypatch, django_assert_num_queries
+):
+    """The rows are written in bulk (a thousand bookings through the service take minutes) and the sheet's HTML is
+    rendered without the PDF step (a minute of layout): what is counted is every row and every name it prints."""
+    doctor = factories.physician_user()
+    patients = [factories.patient(first_name=f"Bea{n}") for n in range(20)]
+    start, suite = at(day, 0), room()
+    Appointment.objects.bulk_create(
+        Appointment(
+            patient=patients[n % len(patients)],
+            physician=doctor,
+            room=suite,
+            starts_at=start + datetime.timedelta(minutes=n),
+            ends_at=start + datetime.timedelta(minutes=n + 1),
+            visit_type="follow_up",
+            booked_by=doctor,
+        )
+        for n in range(1100)
+    )
+    rendered: list[str] = []
+
+    def html_only(request, template, context, filename):
+        rendered.append(render_to_string(template, context, request=request))
+        return HttpResponse(rendered[-1])
+
+    monkeypatch.setattr(views, "pdf_response", html_only)
+    client.force_login(physician)
+    with django_assert_num_queries(6):
+        assert _sheet(client, day=day, physician=doctor.pk).status_code == 200
+    assert rendered[0].count("<tr") == 1101
 
 
 def test_printing_a_sheet_is_logged_as_reading_each_patient_on_it(client, nurse, day):
