@@ -1,12 +1,14 @@
 """The procedure note a physician signs: one page, every fact of the record, and the codes it bills."""
 
 import datetime
+from urllib.request import OpenerDirector
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import AccessLog
+from paper import pdf
 from patients import services as patient_services
 from procedures import services
 from tests import factories
@@ -140,3 +142,14 @@ def test_the_note_runs_a_fixed_number_of_queries(client, physician, django_asser
     # session, user, permissions (groups and the user's own), the procedure with its parts (3), the access log
     with django_assert_num_queries(7):
         printed(_note(client, procedure))
+
+
+def test_the_printed_page_fetches_nothing_it_names(tmp_path, monkeypatch, rf):
+    secret = tmp_path / "secret.css"
+    secret.write_text("p { color: red }")
+    html = f'<link rel="stylesheet" href="file://{secret}"><p>x</p><img src="file://{secret}"><img src="data:,x">'
+    monkeypatch.setattr(pdf, "render_to_string", lambda *args, **kwargs: html)
+    opened: list[object] = []
+    monkeypatch.setattr(OpenerDirector, "open", lambda self, *args, **kwargs: opened.append(args))
+    assert pdf.pdf_bytes(rf.get("/"), "any.html", {}).startswith(b"%PDF")
+    assert opened == []
