@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django import forms
@@ -5,6 +6,7 @@ from django.contrib.auth.models import User
 
 from clinic.roles import Role, staff_with
 from paper.pdf import SIZES
+from scheduling import calendar
 from scheduling.models import Room
 
 
@@ -22,6 +24,13 @@ class DaySheetQuery(PaperSize):
     # Former staff and rooms too: a past day's sheet still names them.
     physician = forms.ModelChoiceField(staff_with(Role.PHYSICIAN, include_inactive=True), required=False)
     room = forms.ModelChoiceField(Room.objects.all(), required=False)
+
+    def clean_day(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["day"]
+        # The schedule's own bounds: a far-off year is a typo, and the last day of year 9999 has no end.
+        if calendar.parse_day(day.isoformat()) is None:
+            raise forms.ValidationError("Not a day the schedule holds: use a date like 2026-03-09.")
+        return day
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

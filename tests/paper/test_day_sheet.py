@@ -168,6 +168,8 @@ BAD = [
     ({}, "day"),
     ({"day": "2026-02-30", "physician": "1"}, "day"),
     ({"day": "tomorrow", "physician": "1"}, "day"),
+    ({"day": "9999-12-31", "physician": "1"}, "Not a day the schedule holds"),
+    ({"day": "0001-01-01", "physician": "1"}, "Not a day the schedule holds"),
     ({"day": "2026-03-09"}, "Name one physician"),
     ({"day": "2026-03-09", "physician": "abc"}, "physician"),
     ({"day": "2026-03-09", "physician": "99999999999999999999"}, "physician"),
@@ -187,7 +189,10 @@ def test_a_bad_query_is_a_400_that_says_what_is_wrong(client, physician, nurse, 
     assert says in response.content.decode()
 
 
-TYPED = st.one_of(st.text(max_size=30), st.sampled_from(["", "1", "0", "-1", "2026-03-09", "a4", "letter", "9" * 30]))
+TYPED = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "1", "0", "-1", "2026-03-09", "9999-12-31", "0001-01-01", "a4", "letter", "9" * 30]),
+)
 
 
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
