@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-dates lint pytest install install-dev chromium migrate demo clean
+.PHONY: run test test-dates lint pytest install install-dev chromium weasyprint-libs migrate demo clean
 
 run: install migrate demo
 	@echo "Pinpoint at http://$(HOST)/  (demo logins listed above; password pinpoint-demo)"
@@ -24,13 +24,19 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed weasyprint-libs
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev weasyprint-libs
 
 # Browser tests drive the system's Chromium; Playwright's own browser download is never used.
 chromium:
 	@command -v chromium >/dev/null || scripts/ensure-system-packages chromium
+
+# WeasyPrint (the printed note and day sheet) draws text with Pango and HarfBuzz; DejaVu is its fallback font.
+WEASYPRINT_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+weasyprint-libs:
+	@missing=$$(for p in $(WEASYPRINT_LIBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then scripts/ensure-system-packages $$missing; fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

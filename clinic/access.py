@@ -7,7 +7,7 @@ by position (`before` the last row shown) rather than counted.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,22 @@ def log_access(request: HttpRequest, kind: str, *, patient_id: int | None = None
         object_id=obj.pk if obj is not None else None,
         path=request.get_full_path()[:500],
     )
+
+
+def log_access_to_each(request: HttpRequest, kind: str, patient_ids: Iterable[int]) -> None:
+    """Record that the logged-in user opened a page showing each of these patients (a printed day sheet): one row
+    per patient, so each chart's "who looked" names it, written in one INSERT."""
+    if not request.user.is_authenticated:
+        return
+    seen = dict.fromkeys(patient_ids)
+    entry = {
+        "user_id": request.user.pk,
+        "ip": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+        "kind": kind,
+        "path": request.get_full_path()[:500],
+    }
+    AccessLog.objects.bulk_create([AccessLog(patient_id=pk, **entry) for pk in seen])
 
 
 def latest_for_patient(patient_id: int, limit: int = LATEST_ON_CHART) -> list[AccessLog]:

@@ -28,6 +28,7 @@ class AccessLog(models.Model):
         PROCEDURE = "procedure", "Procedure"
         FOLLOW_UP = "follow_up", "Follow-up"
         EXPORT = "export", "CSV export"
+        DAY_SHEET = "day_sheet", "Printed day sheet"
 
     at = models.DateTimeField(default=timezone.now)
     # Indexed with `at` below, which serves the user's own lookups too.

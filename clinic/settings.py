@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "api",
     "fhir_r4",
     "imports",
+    # What the clinic prints: the signed procedure note and the day sheet, as PDF.
+    "paper",
     # Scale data and the page benchmark: the top layer, importing every app and imported by none.
     "demo",
 ]
@@ -258,8 +260,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Axes logs every successful login at INFO; lockouts are warnings and still show.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Axes logs every successful login at INFO, WeasyPrint each step of every PDF; their warnings still show.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # The REST API (api/) and the FHIR endpoints (fhir_r4/) run on Django REST Framework: the browser's session (with its
@@ -306,6 +308,10 @@ FOLLOW_UP_REMINDER_DAYS = envint("FOLLOW_UP_REMINDER_DAYS", 3)
 # Bulk FHIR exports (fhir_r4/export.py) write their NDJSON files here, one folder per export; every server process
 # must see the same directory. Kept out of the repository (.gitignore: var/).
 FHIR_EXPORT_DIR = Path(os.environ.get("FHIR_EXPORT_DIR", BASE_DIR / "var" / "fhir-export"))
+# The letterhead of printed notes and day sheets (paper/).
+CLINIC_NAME = os.environ.get("CLINIC_NAME", "Pinpoint Pain Clinic")
+CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
+CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pinpoint API",
     "DESCRIPTION": "Patients, procedures and their limit checks, appointments, follow-ups and outcomes.",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("fhir/R4/", include("fhir_r4.urls")),
     path("imports/", include("imports.urls")),
+    path("paper/", include("paper.urls")),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,8 @@ from procedures.services import MedicationInput, RecordFields, SiteInput
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 SITE_ROWS = 4
 MEDICATION_ROWS = 3
+# The checks before an injection that the printed note names; a box left unticked prints "not documented".
+ROOM_CHECKS = {"consent_obtained": "Consent", "time_out_done": "Time-out"}
 
 
 class FixedChoiceField(forms.ChoiceField):
@@ -52,6 +54,11 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
     )
     complications = forms.MultipleChoiceField(
         choices=Complication.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Complications"
+    )
+    undocumented_ok = forms.BooleanField(
+        required=False,
+        label="Save without them: consent or time-out not documented",
+        help_text="The procedure note then prints “not documented” for each box left unticked.",
     )
     override_reason = forms.CharField(
         required=False,
@@ -93,10 +100,20 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
         }
 
     def __init__(
-        self, *args: Any, user: User, patient: Patient | None = None, checking: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        user: User,
+        patient: Patient | None = None,
+        checking: bool = False,
+        confirm_room_checks: bool = False,
+        **kwargs: Any,
     ) -> None:
+        """`confirm_room_checks`: the entry screen asks before saving with consent or time-out unticked; callers
+        that cannot be asked (the API, the import) record what they send."""
         super().__init__(*args, **kwargs)
         self.checking = checking
+        self.confirm_room_checks = confirm_room_checks
+        self.unticked: list[str] = []
         self.patient = patient
         for field in self.fields.values():
             if validators.typed_text(field):
@@ -156,7 +173,31 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
             self.add_error("contrast_volume_ml", "Enter the contrast volume in mL.")
         if volume is not None and not agent:
             self.add_error("contrast_agent", "Choose the contrast agent.")
+        self._ask_about_room_checks(cleaned)
         return cleaned
+
+    def _ask_about_room_checks(self, cleaned: dict[str, Any]) -> None:
+        """A box left unticked holds the first save back with a word beside it, until the physician ticks it or
+        confirms that it was not documented. A correction asks only about a box it unticks."""
+        if not self.confirm_room_checks or self.checking:
+            return
+        self.unticked = [
+            name
+            for name in ROOM_CHECKS
+            if not cleaned.get(name) and (self.instance.pk is None or getattr(self.instance, name))
+        ]
+        if self.unticked and not cleaned.get("undocumented_ok"):
+            for name in self.unticked:
+                self.add_error(
+                    name,
+                    f"Not ticked: the note will print “{ROOM_CHECKS[name]}: not documented”. "
+                    "Tick it, or confirm below to save without it.",
+                )
+
+    @property
+    def asks_about_room_checks(self) -> bool:
+        """Whether the screen shows the confirmation: once a save was held back for an unticked box."""
+        return bool(self.unticked)
 
 
 class VoidForm(forms.Form):
@@ -323,12 +364,20 @@ class ProcedureEntry:
         initial: dict[str, Any] | None = None,
         initial_sites: list[dict[str, str]] | None = None,
         checking: bool = False,
+        confirm_room_checks: bool = False,
     ) -> None:
-        """`checking`: for the live limit check, which saves nothing (see `ProcedureForm._post_clean`)."""
+        """`checking`: for the live limit check, which saves nothing (see `ProcedureForm._post_clean`);
+        `confirm_room_checks`: the entry screen's confirmation of unticked consent or time-out (`ProcedureForm`)."""
         self.patient = patient
         self.instance = instance
         self.form = ProcedureForm(
-            data, instance=instance, user=user, patient=patient, initial=initial, checking=checking
+            data,
+            instance=instance,
+            user=user,
+            patient=patient,
+            initial=initial,
+            checking=checking,
+            confirm_room_checks=confirm_room_checks,
         )
         site_initial, med_initial = self._initial_parts(instance)
         site_initial = site_initial or initial_sites or []

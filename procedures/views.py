@@ -61,6 +61,7 @@ def procedure_new(request: HttpRequest) -> HttpResponse:
         user=staff_user(request),
         initial=initial,
         initial_sites=initial_sites,
+        confirm_room_checks=True,
     )
     if request.method == "POST" and entry.is_valid():
         try:
@@ -103,7 +104,11 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "A voided procedure cannot be changed.")
         return redirect(procedure)
     entry = ProcedureEntry(
-        request.POST or None, patient=procedure.patient, user=staff_user(request), instance=procedure
+        request.POST or None,
+        patient=procedure.patient,
+        user=staff_user(request),
+        instance=procedure,
+        confirm_room_checks=True,
     )
     if request.method == "POST" and entry.is_valid():
         try:

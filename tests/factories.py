@@ -70,7 +70,7 @@ def procedure(
 
 def esi_entry(patient: Patient, physician: User, **changes: Any) -> dict[str, Any]:
     """The procedure form as a physician fills it now: a bilateral two-level transforaminal ESI with
-    dexamethasone 10 mg."""
+    dexamethasone 10 mg, consent and time-out ticked."""
     data: dict[str, Any] = {
         "patient": patient.pk,
         "performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -78,6 +78,8 @@ def esi_entry(patient: Patient, physician: User, **changes: Any) -> dict[str, An
         "procedure_type": ProcedureType.objects.get(code="esi-transforaminal").pk,
         "guidance": "fluoroscopy",
         "sedation": "local",
+        "consent_obtained": "on",
+        "time_out_done": "on",
         "site-0-place": "L4-L5",
         "site-0-side": "bilateral",
         "site-1-place": "L5-S1",

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.concurrency import form_token_field, form_token_unique, version_field
 from patients.models import Patient
-from procedures import exposure, injections, spine
+from procedures import billing, exposure, injections, spine
 from procedures.models.catalog import Approach, Drug, Intent, ProcedureType
 
 
@@ -225,6 +225,18 @@ class Procedure(models.Model):
     @property
     def steroid_mpe(self) -> Decimal:
         return sum((m.mpe for m in self.medications.all()), Decimal(0))
+
+    def billed(self) -> billing.Billing:
+        """The CPT codes this record bills, derived from its region, levels, sides and guidance (reads prefetched
+        sites); the catalog's text and why to verify when they cannot be derived."""
+        return billing.bill(
+            billing.Session(
+                type_code=self.procedure_type.code,
+                catalog_codes=self.procedure_type.cpt_codes,
+                sites=tuple((site.place, site.side) for site in self.sites.all()),
+                guidance=self.guidance,
+            )
+        )
 
     def as_injection(self) -> exposure.Injection:
         """This record as the exposure engine sees it (reads prefetched sites and medications)."""

@@ -39,6 +39,8 @@ def test_a_physician_back_dating_an_esi_is_stopped_with_the_later_session_named(
     page.get_by_label("Side 1").select_option("left")
     page.get_by_label("Drug 1", exact=True).select_option(label="Dexamethasone sodium phosphate")
     page.get_by_label("Dose (mg) 1").fill("4")
+    page.get_by_label("Informed consent obtained").check()
+    page.get_by_label("Time-out done").check()
 
     limits = page.locator("#limit-check")
     expect(limits).to_contain_text("Passes a hard limit.")

@@ -35,6 +35,8 @@ def test_a_physician_is_warned_live_overrides_with_a_reason_and_the_chart_and_fl
     page.get_by_label("Dose (mg) 2").fill("20")
     page.get_by_label("Fluoroscopy time (s)").fill("31")
     page.get_by_label("Pain before (NRS 0–10)").fill("8")
+    page.get_by_label("Informed consent obtained").check()
+    page.get_by_label("Time-out done").check()
 
     limits = page.locator("#limit-check")
     expect(limits).to_contain_text("Passes a hard limit.")

@@ -35,7 +35,7 @@ from scheduling.models import VisitType
 from tests import factories
 from tests.scheduling.helpers import at, book, next_weekday
 
-APPS = ("clinic", "patients", "procedures", "scheduling", "outcomes", "api", "fhir_r4", "imports")
+APPS = ("clinic", "patients", "procedures", "scheduling", "outcomes", "api", "fhir_r4", "imports", "paper")
 # Logging out ends the session the rest of the examples use.
 SKIPPED = {"logout"}
 ROLES = ("frontdesk", "nurse", "physician", "administrator")
@@ -169,6 +169,7 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
         "procedures": procedure.pk,
         "scheduling": visit.pk,
         "outcomes": follow_up.pk,
+        "paper": procedure.pk,
     }
     return {"ids": ids, "by_app": by_app, "waitlist": entry.pk, "patient": patient}
 
