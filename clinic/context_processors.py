@@ -1,6 +1,7 @@
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
@@ -12,6 +13,11 @@ from clinic.roles import user_roles
 def roles(request: HttpRequest) -> dict[str, Any]:
     # Lazy: pages that never show the role name pay no query for it.
     return {"user_roles": SimpleLazyObject(lambda: user_roles(request.user))}
+
+
+def clinic(request: HttpRequest) -> dict[str, Any]:
+    # The clinic's own name, on the pages patients see (their questionnaire, the check-in tablet).
+    return {"clinic_name": settings.CLINIC_NAME}
 
 
 def idle(request: HttpRequest) -> dict[str, Any]:

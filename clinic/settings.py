@@ -139,6 +139,7 @@ TEMPLATES = [
                 "clinic.context_processors.roles",
                 "clinic.context_processors.nav",
                 "clinic.context_processors.idle",
+                "clinic.context_processors.clinic",
             ],
         },
     },

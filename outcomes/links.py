@@ -192,7 +192,7 @@ def _deliver(link_id: int, now: datetime.datetime, *, reminder: bool, report: Ru
 
 def _send(link: FollowUpLink, *, reminder: bool) -> None:
     """The message says whose clinic, which procedure date and until when; never a diagnosis or a procedure name."""
-    clinic = getattr(settings, "CLINIC_NAME", "Pinpoint")
+    clinic = settings.CLINIC_NAME
     performed = timezone.localtime(link.follow_up.procedure.performed_at)
     until = timezone.localtime(link.expires_at)
     opening = "A reminder: how" if reminder else "How"

@@ -4,7 +4,6 @@ A link that cannot be answered (used, expired, closed by the clinic, altered or 
 names nothing of the patient or the procedure; a made-up link and a real one look the same from outside.
 """
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -28,13 +27,9 @@ NOT_OPEN = {
 }
 
 
-def _clinic() -> dict[str, str]:
-    return {"clinic_name": getattr(settings, "CLINIC_NAME", "Pinpoint")}
-
-
 def _state_page(request: HttpRequest, state: State, status: int = 200) -> HttpResponse:
     heading, message = NOT_OPEN[state]
-    context = _clinic() | {"heading": heading, "message": message}
+    context = {"heading": heading, "message": message}
     return render(request, "outcomes/patient/link_state.html", context, status=status)
 
 
@@ -58,7 +53,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             return _state_page(request, links.open_link(token, now).state)
         return redirect("outcomes:answer", token=token)
     links.link_mark_opened(link, now)
-    context = _clinic() | {
+    context = {
         "form": form,
         "main_fields": MAIN_FIELDS,
         "performed_on": timezone.localdate(procedure.performed_at),

@@ -2,7 +2,6 @@
 tablet stays locked to these pages until the person who handed it types their password (outcomes/kiosk.py)."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
@@ -37,10 +36,6 @@ def _kiosk_appointment(request: HttpRequest) -> Appointment:
     return get_object_or_404(Appointment.objects.select_related("patient"), pk=pk)
 
 
-def _clinic() -> dict[str, str]:
-    return {"clinic_name": getattr(settings, "CLINIC_NAME", "Pinpoint")}
-
-
 @require_POST
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "outcomes.add_visitbaseline")
@@ -62,7 +57,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     appointment = _kiosk_appointment(request)
     patient = appointment.patient
     if request.session.get(DONE_KEY):
-        return render(request, "outcomes/patient/kiosk_done.html", _clinic() | {"form": UnlockForm()})
+        return render(request, "outcomes/patient/kiosk_done.html", {"form": UnlockForm()})
     form = BaselineForm(request.POST or None, questionnaires=questionnaires_for(appointment))
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +67,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
         else:
             request.session[DONE_KEY] = True
             return redirect("outcomes:kiosk")
-    context = _clinic() | {
+    context = {
         "form": form,
         "main_fields": ("nrs",),
         # Enough to recognise their own questionnaire; the full name and birth date stay off a shared screen.
@@ -100,7 +95,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
                 messages.info(request, "Tablet unlocked; the patient did not finish the questionnaire.")
             return redirect("scheduling:detail", pk=appointment.pk)
         form.add_error("password", "That is not the password of the person who handed over the tablet.")
-    return render(request, "outcomes/patient/kiosk_unlock.html", _clinic() | {"form": form})
+    return render(request, "outcomes/patient/kiosk_unlock.html", {"form": form})
 
 
 def baseline_words(baseline: VisitBaseline) -> str:

@@ -19,8 +19,6 @@ from tests.scheduling.helpers import at, book, room
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
 
 def test_a_patient_answers_the_link_on_a_phone_and_the_worklist_needs_no_call(
     page: Page, browser: Browser, live_server, nurse
@@ -42,7 +40,7 @@ def test_a_patient_answers_the_link_on_a_phone_and_the_worklist_needs_no_call(
     [message] = mail.outbox
     path = re.search(r"https?://[^/]+(/outcomes/answer/\S+/)", message.body).group(1)  # type: ignore[union-attr]
 
-    phone = browser.new_context(**PHONE).new_page()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
     phone.goto(f"{live_server.url}{path}")
     expect(phone.get_by_role("heading", name="How is your pain?")).to_be_visible()
     expect(phone.locator("body")).not_to_contain_text("Delgado")
