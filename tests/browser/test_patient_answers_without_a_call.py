@@ -38,7 +38,9 @@ def test_a_patient_answers_the_link_on_a_phone_and_the_worklist_needs_no_call(
     call_command("send_follow_up_links")
     call_command("send_follow_up_links")  # the scheduler ran it twice: one message all the same
     [message] = mail.outbox
-    path = re.search(r"https?://[^/]+(/outcomes/answer/\S+/)", message.body).group(1)  # type: ignore[union-attr]
+    found = re.search(r"https?://[^/]+(/outcomes/answer/\S+/)", str(message.body))
+    assert found is not None
+    path = found.group(1)
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
     phone.goto(f"{live_server.url}{path}")
