@@ -19,7 +19,7 @@ from tests.scheduling.helpers import at, book, next_weekday, room
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ("Time", "Patient", "DOB", "MRN", "Visit", "Planned procedure", "Status", "Notes")
+HEADERS = ("Time", "Patient", "DOB", "MRN", "Visit: planned procedure", "Status", "Notes")
 
 
 @pytest.fixture
