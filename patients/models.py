@@ -256,9 +256,9 @@ class Patient(models.Model):
         "follow-up questionnaires by", max_length=5, choices=Channel.choices, default=Channel.CALL
     )
     questionnaire_consent = models.BooleanField(
-        "agrees to receive questionnaire links by email or text",
+        "consents to questionnaire links",
         default=False,
-        help_text="Each link opens one questionnaire about their own procedure; reminders are sent once.",
+        help_text="By email or text message, as chosen: each link opens one questionnaire about their own procedure; one reminder.",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -32,8 +32,8 @@ class Migration(migrations.Migration):
                     name="questionnaire_consent",
                     field=models.BooleanField(
                         default=False,
-                        help_text="Each link opens one questionnaire about their own procedure; reminders are sent once.",
-                        verbose_name="agrees to receive questionnaire links by email or text",
+                        help_text="By email or text message, as chosen: each link opens one questionnaire about their own procedure; one reminder.",
+                        verbose_name="consents to questionnaire links",
                     ),
                 ),
                 migrations.AddField(
@@ -55,8 +55,8 @@ class Migration(migrations.Migration):
                     name="questionnaire_consent",
                     field=models.BooleanField(
                         default=False,
-                        help_text="Each link opens one questionnaire about their own procedure; reminders are sent once.",
-                        verbose_name="agrees to receive questionnaire links by email or text",
+                        help_text="By email or text message, as chosen: each link opens one questionnaire about their own procedure; one reminder.",
+                        verbose_name="consents to questionnaire links",
                     ),
                 ),
                 migrations.AddConstraint(
