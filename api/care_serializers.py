@@ -298,7 +298,9 @@ class FollowUpRecordInput(VersionInput):
         allow_null=True,
         help_text="Impression of change, 1–7; empty if not asked.",
     )
-    method = serializers.ChoiceField(choices=Method.choices, required=False, default=Method.PHONE)
+    method = serializers.ChoiceField(
+        choices=[c for c in Method.choices if c[0] != Method.LINK], required=False, default=Method.PHONE
+    )
     new_complications = serializers.CharField(required=False, allow_blank=True, max_length=300)
     note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     odi_answers = AnswersField(help_text="ODI, ten sections; only for lumbar/sacral levels.")

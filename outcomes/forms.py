@@ -93,7 +93,10 @@ class FollowUpForm(OpenedVersion, WithQuestionnaires):
         empty_value=None,
         required=False,
     )
-    method = forms.ChoiceField(label="Reached by", choices=Method.choices, initial=Method.PHONE)
+    # "Patient-reported (link)" is written only by the patient's own answers (`outcomes.links`).
+    method = forms.ChoiceField(
+        label="Reached by", choices=[c for c in Method.choices if c[0] != Method.LINK], initial=Method.PHONE
+    )
     new_complications = forms.CharField(
         label="New complications",
         max_length=300,

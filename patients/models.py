@@ -258,7 +258,7 @@ class Patient(models.Model):
     questionnaire_consent = models.BooleanField(
         "consents to questionnaire links",
         default=False,
-        help_text="By email or text message, as chosen: each link opens one questionnaire about their own procedure; one reminder.",
+        help_text="By email or text message, as chosen: one questionnaire per link, about their own procedure.",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

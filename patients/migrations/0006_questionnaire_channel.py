@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                     name="questionnaire_consent",
                     field=models.BooleanField(
                         default=False,
-                        help_text="By email or text message, as chosen: each link opens one questionnaire about their own procedure; one reminder.",
+                        help_text="By email or text message, as chosen: one questionnaire per link, about their own procedure.",
                         verbose_name="consents to questionnaire links",
                     ),
                 ),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                     name="questionnaire_consent",
                     field=models.BooleanField(
                         default=False,
-                        help_text="By email or text message, as chosen: each link opens one questionnaire about their own procedure; one reminder.",
+                        help_text="By email or text message, as chosen: one questionnaire per link, about their own procedure.",
                         verbose_name="consents to questionnaire links",
                     ),
                 ),
