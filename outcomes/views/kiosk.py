@@ -39,6 +39,9 @@ def _kiosk_appointment(request: HttpRequest) -> Appointment:
 @require_POST
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "outcomes.add_visitbaseline")
+    if lock.locked_to(request):
+        # A tablet already in a patient's hands (its lock admits this URL) cannot be switched to another visit.
+        return redirect("outcomes:kiosk")
     appointment = get_object_or_404(Appointment, pk=pk)
     if not can_take_baseline(appointment, timezone.localdate()):
         messages.error(request, "The tablet is for patients checked in today.")

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def todays_visit(physician, *, levels: str = "L4-L5, L5-S1", checked_in: bool = True) -> Appointment:
+def todays_visit(physician, *, levels: str = "L4-L5, L5-S1", checked_in: bool = True, hour: int = 14) -> Appointment:
     patient = factories.patient(first_name="Ana", last_name="Reyes")
     visit = book(
         patient,
         physician,
-        at(TODAY, 14),
+        at(TODAY, hour),
         30,
         where=room(),
         visit_type="procedure",
@@ -175,3 +175,14 @@ def test_the_patient_s_questionnaire_link_needs_no_login_for_any_role(client, re
     for role in ROLES:
         login_as(client, request, role)
         assert client.get(reverse("outcomes:answer", args=["not-a-link"])).status_code == 404
+
+
+def test_a_tablet_in_a_patient_s_hands_cannot_be_switched_to_another_visit(client, frontdesk, physician):
+    visit = todays_visit(physician)
+    other = todays_visit(physician, hour=15)
+    hand_over(client, frontdesk, visit)
+
+    response = client.post(reverse("outcomes:kiosk_start", args=[other.pk]))
+
+    assert response.url == reverse("outcomes:kiosk")
+    assert client.session["kiosk_visit"] == visit.pk
