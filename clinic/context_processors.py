@@ -44,6 +44,7 @@ NAV = (
     "procedures:flags",
     "outcomes:worklist",
     "outcomes:dashboard",
+    "authorizations:worklist",
     "imports:upload",
     "api:docs",
 )

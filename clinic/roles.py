@@ -58,6 +58,9 @@ _SCHEDULE_CONFIG = {
 _FOLLOW_UPS = {"outcomes.view_followup", "outcomes.change_followup", "outcomes.view_outcomerule"}
 # Handing the tablet to a checked-in patient for their baseline, and reading it on the visit.
 _BASELINES = {"outcomes.add_visitbaseline", "outcomes.view_visitbaseline"}
+# Requesting prior authorizations and recording the payers' answers; which payers require them is configuration.
+_AUTHORIZATIONS = {f"authorizations.{action}_authorization" for action in ("view", "add", "change")}
+_AUTHORIZATION_CONFIG = {f"authorizations.{action}_authorizationrequirement" for action in ("view", "add", "change")}
 _OUTCOMES_CONFIG = {
     f"outcomes.{action}_{model}"
     for action in ("view", "add", "change")
@@ -66,8 +69,10 @@ _OUTCOMES_CONFIG = {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Front desk keeps the registry; clinical detail is not theirs to see.
-    Role.FRONT_DESK: frozenset(_PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK | _BASELINES),
-    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS | _BASELINES),
+    Role.FRONT_DESK: frozenset(
+        _PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK | _BASELINES | _AUTHORIZATIONS
+    ),
+    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS | _BASELINES | _AUTHORIZATIONS),
     # Only physicians log procedures, so the performing physician is always a physician's own record.
     Role.PHYSICIAN: frozenset(
         _PATIENT_EDIT
@@ -77,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _SCHEDULE_BOOK
         | _FOLLOW_UPS
         | _BASELINES
+        | _AUTHORIZATIONS
     ),
     # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
     Role.ADMINISTRATOR: frozenset(
@@ -100,6 +106,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "scheduling.view_waitlistentry",
             "outcomes.view_followup",
             "outcomes.view_dashboard",
+            "authorizations.view_authorization",
             # A clinic's existing procedure log, imported through the procedures' own services (imports app).
             "imports.import_procedure_log",
             "imports.view_procedurelogimport",
@@ -107,6 +114,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _CATALOG_EDIT
         | _SCHEDULE_CONFIG
         | _OUTCOMES_CONFIG
+        | _AUTHORIZATION_CONFIG
     ),
 }
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("schedule/", include("scheduling.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("authorizations/", include("authorizations.urls")),
     path("api/", include("api.urls")),
     path("fhir/R4/", include("fhir_r4.urls")),
     path("imports/", include("imports.urls")),

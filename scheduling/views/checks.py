@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from clinic.roles import permission_required, require
 from clinic.validators import record_id
 from scheduling import booking_limits
+from scheduling.extensions import booking_advice
 from scheduling.forms import BookingForm, SlotForm
 from scheduling.models import Appointment
 
@@ -29,5 +30,6 @@ def limit_check(request: HttpRequest) -> HttpResponse:
         visit = booking.planned_visit()
     problems = form.limit_problems()
     result = booking_limits.booking_check(visit, offer=True) if visit is not None and not problems else None
-    context = {"problems": problems, "visit": visit, "result": result}
+    advice = booking_advice(visit) if visit is not None and not problems else []
+    context = {"problems": problems, "visit": visit, "result": result, "advice": advice}
     return render(request, "scheduling/_booking_check.html", context)

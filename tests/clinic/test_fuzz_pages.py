@@ -28,14 +28,27 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from authorizations.services import authorization_request
 from outcomes import links
 from outcomes.models import FollowUp, FollowUpLink
+from procedures.models import ProcedureType
 from scheduling import services as scheduling_services
 from scheduling.models import VisitType
 from tests import factories
 from tests.scheduling.helpers import at, book, next_weekday
 
-APPS = ("clinic", "patients", "procedures", "scheduling", "outcomes", "api", "fhir_r4", "imports", "paper")
+APPS = (
+    "clinic",
+    "patients",
+    "procedures",
+    "scheduling",
+    "outcomes",
+    "authorizations",
+    "api",
+    "fhir_r4",
+    "imports",
+    "paper",
+)
 # Logging out ends the session the rest of the examples use.
 SKIPPED = {"logout"}
 ROLES = ("frontdesk", "nurse", "physician", "administrator")
@@ -170,6 +183,15 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
         "scheduling": visit.pk,
         "outcomes": follow_up.pk,
         "paper": procedure.pk,
+        "authorizations": authorization_request(
+            patient=patient,
+            payer=factories.payer(),
+            procedure_types=ProcedureType.objects.filter(code="rfa-facet"),
+            region="",
+            units_approved=1,
+            requested_on=timezone.localdate(),
+            by=frontdesk,
+        ).pk,
     }
     return {"ids": ids, "by_app": by_app, "waitlist": entry.pk, "patient": patient}
 

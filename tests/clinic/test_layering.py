@@ -21,6 +21,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("procedures",),
     ("scheduling",),
     ("outcomes",),
+    ("authorizations",),
     ("api", "fhir_r4", "imports", "paper"),
     ("demo",),
 )
