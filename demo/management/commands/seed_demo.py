@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.demo import seed_authorizations
 from clinic.mfa.policy import is_required
 from clinic.mfa.services import authenticator_preset
 from clinic.roles import Role, sync_roles
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         booked = seed_schedule(random.Random(2027), today, patients, physicians, User.objects.get(username="frontdesk"))
         followed = seed_follow_ups(random.Random(2028), today, User.objects.get(username="nurse"))
         sent = seed_links(today)
+        authorized = seed_authorizations(today, User.objects.get(username="frontdesk"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
         self.stdout.write(f"Demo procedures: {added} added." if added else "Demo procedures: already in place.")
         self.stdout.write(f"Demo schedule: {booked} booked." if booked else "Demo schedule: already in place.")
@@ -53,6 +55,9 @@ class Command(BaseCommand):
             f"Demo follow-ups: {followed} recorded." if followed else "Demo follow-ups: already in place."
         )
         self.stdout.write(f"Demo questionnaire links: {sent} sent." if sent else "Demo questionnaire links: in place.")
+        self.stdout.write(
+            f"Demo authorizations: {authorized} recorded." if authorized else "Demo authorizations: in place."
+        )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.value}")
