@@ -413,9 +413,9 @@ class Seeder:
 def _physician_of(
     patients: Sequence[Patient], stories: Sequence[Patient], physicians: Sequence[User]
 ) -> dict[Patient, User]:
-    """Each patient's physician, who does all their procedures: the first physician keeps the story patients (the
-    demo's walk-through signs in as them), and the other patients are dealt out in turn to every physician, so
-    the dashboard's "by physician" has each of them to compare. No random draw: the rest of the demo stays put."""
+    """Each patient's physician, who does all their procedures: the first (the demo's main `physician` login) keeps
+    the story patients, and the other patients are dealt out in turn to every physician, so the dashboard's "by
+    physician" has each of them to compare. No random draw: the rest of the demo stays put."""
     ordinary = [p for p in patients if p not in stories]
     return dict.fromkeys(stories, physicians[0]) | {p: physicians[i % len(physicians)] for i, p in enumerate(ordinary)}
 
