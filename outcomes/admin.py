@@ -23,6 +23,10 @@ class OutcomeRuleForm(ConstraintsAtFieldsForm[OutcomeRule]):
     constraint_fields = {
         "outcome_rule_relief_0_100": ("min_relief_pct", "Relief is a percentage: 0 to 100."),
         "outcome_rule_count_positive": ("min_count", "At least one qualifying procedure is needed."),
+        "outcome_rule_renews_only_candidacy": (
+            "renew_after_months",
+            "Only a candidacy rule can ask for its qualifying procedures again.",
+        ),
     }
 
 
@@ -42,7 +46,7 @@ class OutcomeRuleAdmin(UndeletableAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "active"]}),
         ("Which procedures", {"fields": ["target_family", "evidence_family", "evidence_intent"]}),
-        ("Threshold", {"fields": ["min_relief_pct", "min_days", "min_count", "min_gap_days"]}),
+        ("Threshold", {"fields": ["min_relief_pct", "min_days", "min_count", "min_gap_days", "renew_after_months"]}),
         ("Source", {"fields": ["source"]}),
     ]
 

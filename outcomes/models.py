@@ -225,6 +225,11 @@ class OutcomeRule(models.Model):
     min_days = models.PositiveSmallIntegerField(default=0, help_text="Relief sustained at least this long.")
     min_count = models.PositiveSmallIntegerField(default=1, help_text="Qualifying procedures needed.")
     min_gap_days = models.PositiveSmallIntegerField(default=0, help_text="Days between qualifying procedures.")
+    renew_after_months = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Candidacy only: when the last procedure judged is more than this many months old, the "
+        "qualifying procedures must be redone after it (0: never).",
+    )
     source = models.CharField(max_length=300)
     active = models.BooleanField(default=True)
 
@@ -236,6 +241,12 @@ class OutcomeRule(models.Model):
             models.CheckConstraint(condition=~Q(source=""), name="outcome_rule_has_source"),
             models.CheckConstraint(condition=Q(min_relief_pct__lte=100), name="outcome_rule_relief_0_100"),
             models.CheckConstraint(condition=Q(min_count__gte=1), name="outcome_rule_count_positive"),
+            # Only candidacy reads evidence from before the target; other kinds would ignore the field silently.
+            models.CheckConstraint(
+                condition=Q(renew_after_months=0) | Q(kind="candidacy"),
+                name="outcome_rule_renews_only_candidacy",
+                violation_error_message="Only a candidacy rule can ask for its qualifying procedures again.",
+            ),
         ]
 
     def __str__(self) -> str:

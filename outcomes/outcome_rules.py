@@ -162,6 +162,7 @@ def _read_engine_rules() -> tuple[rules.OutcomeRule, ...]:
             min_count=row.min_count,
             min_gap_days=row.min_gap_days,
             source=row.source,
+            renew_after_months=row.renew_after_months,
         )
         for row in OutcomeRule.objects.filter(active=True).order_by("target_family", "code")
     )

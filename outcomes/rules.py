@@ -28,21 +28,28 @@ Verdicts (``evaluate``), one per rule, in rule order; each counts only responses
 - candidacy: eligible when ``min_count`` qualifying procedures can be chained with each at least
   ``min_gap_days`` after the previous one (taken greedily from the earliest, which finds the longest chain).
   ``evidence`` is that chain, or every evidence procedure when it falls short.
+  A candidacy rule with ``renew_after_months`` (> 0) is judged again once the target is old: when the last
+  procedure of ``target_family`` (not itself evidence) was more than that many calendar months before ``on``
+  (``month_shift``, so 29 Feb + 24 months is 28 Feb), only evidence dated after it counts, and ``because`` starts
+  with that procedure's date and says the evidence must be redone. With ``on`` None there is no age to judge.
 - diagnostic: the most recent block decides positive (True) / negative (False) / not known (None, also when no
   block is documented); ``because`` names every block with its result. ``evidence`` is every block.
 
 ``advise`` picks the verdicts that should warn about a proposed procedure: repeat rules that say False, and
 candidacy rules that say False for the first procedure of the target family (once one is done, the repeat rule
-governs; a proposal that is itself evidence, e.g. an SCS trial, is not judged by its own candidacy).
+governs, until a renewing candidacy finds the last one too old; a proposal that is itself evidence, e.g. an SCS
+trial, is not judged by its own candidacy).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from itertools import pairwise
+
+from procedures.exposure import month_shift
 
 __all__ = ["Duration", "Kind", "OutcomeRule", "Point", "Response", "Verdict", "advise", "evaluate", "noun", "qualifies"]
 
@@ -148,9 +155,24 @@ class OutcomeRule:
     min_count: int = 1
     min_gap_days: int = 0
     source: str = ""
+    renew_after_months: int = 0
 
     def is_evidence(self, family: str, intent: str) -> bool:
         return family == self.evidence_family and (not self.evidence_intent or intent == self.evidence_intent)
+
+    def is_target(self, response: Response) -> bool:
+        """A procedure the rule judges, done (an SCS trial is evidence for the implant, not an implant)."""
+        return response.family == self.target_family and not self.is_evidence(response.family, response.intent)
+
+    def renewed_by(self, history: Sequence[Response], on: date | None) -> Response | None:
+        """The last target procedure when it is more than `renew_after_months` before `on`: candidacy is then
+        judged again from the evidence after it. None when the rule does not renew or the last one is recent."""
+        if self.kind != Kind.CANDIDACY or self.renew_after_months <= 0 or on is None:
+            return None
+        last = next((r for r in reversed(history) if self.is_target(r)), None)
+        if last is None or month_shift(last.on, self.renew_after_months) >= on:
+            return None
+        return last
 
 
 def qualifies(response: Response, rule: OutcomeRule) -> bool | None:
@@ -252,7 +274,28 @@ def _chain(rule: OutcomeRule, qualifying: Sequence[Response]) -> list[Response]:
     return chain
 
 
-def _candidacy(rule: OutcomeRule, evidence: Sequence[Response]) -> Verdict:
+def _period(months: int) -> str:
+    """ "two years", "18 months"."""
+    if months % 12 == 0:
+        years = months // 12
+        return f"{_count(years) if years > 1 else 'one'} year{'' if years == 1 else 's'}"
+    return f"{months} months"
+
+
+def _candidacy(rule: OutcomeRule, evidence: Sequence[Response], renewed_by: Response | None = None) -> Verdict:
+    verdict = _candidacy_of(rule, evidence)
+    if renewed_by is None:
+        return verdict
+    name = noun(rule.evidence_family, rule.evidence_intent)
+    redo = f"the {name.counted}{'s' if rule.min_count > 1 else ''} must be redone after it"
+    last = f"the last {noun(rule.target_family).short} was on {renewed_by.on}"
+    head = f"{last}, more than {_period(rule.renew_after_months)} ago, so {redo}"
+    if not evidence:
+        return replace(verdict, because=f"{head}: no {name.long} after {renewed_by.on} is documented")
+    return replace(verdict, because=f"{head}: {verdict.because}")
+
+
+def _candidacy_of(rule: OutcomeRule, evidence: Sequence[Response]) -> Verdict:
     name = noun(rule.evidence_family, rule.evidence_intent)
     if not evidence:
         return Verdict(rule, False, f"no {name.long} is documented", ())
@@ -319,10 +362,19 @@ def evaluate(
 ) -> list[Verdict]:
     """One verdict per rule, from the responses dated on or before `on` (all when None)."""
     history = _history(responses, on, exclude_id)
-    judges = {Kind.REPEAT: _repeat, Kind.CANDIDACY: _candidacy, Kind.DIAGNOSTIC: _diagnostic}
-    return [
-        judges[Kind(rule.kind)](rule, [r for r in history if rule.is_evidence(r.family, r.intent)]) for rule in rules
-    ]
+    return [_judge(rule, history, on) for rule in rules]
+
+
+def _judge(rule: OutcomeRule, history: Sequence[Response], on: date | None) -> Verdict:
+    evidence = [r for r in history if rule.is_evidence(r.family, r.intent)]
+    if rule.kind == Kind.REPEAT:
+        return _repeat(rule, evidence)
+    if rule.kind == Kind.DIAGNOSTIC:
+        return _diagnostic(rule, evidence)
+    renewed_by = rule.renewed_by(history, on)
+    if renewed_by is not None:
+        evidence = [r for r in evidence if r.on > renewed_by.on]
+    return _candidacy(rule, evidence, renewed_by)
 
 
 def advise(
@@ -337,12 +389,13 @@ def advise(
     """The verdicts that warn about a proposed procedure (see the module docstring)."""
     history = _history(responses, on, procedure_id)
     warnings = []
-    for verdict in evaluate(history, [r for r in rules if r.target_family == family]):
+    for verdict in evaluate(history, [r for r in rules if r.target_family == family], on=on):
         rule = verdict.rule
         if verdict.eligible is not False:
             continue
         if rule.kind == Kind.CANDIDACY:
-            done_before = any(r.family == family and not rule.is_evidence(r.family, r.intent) for r in history)
+            # One done too long ago counts as none: its candidacy is judged again (`renewed_by`).
+            done_before = any(rule.is_target(r) for r in history) and rule.renewed_by(history, on) is None
             if rule.is_evidence(family, intent) or done_before:
                 continue
         elif rule.kind != Kind.REPEAT:

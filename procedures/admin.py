@@ -120,7 +120,7 @@ class DrugAdmin(RefreshesStandingLimits):
 
 @admin.register(RuleSet)
 class RuleSetAdmin(RefreshesStandingLimits):
-    list_display = ["name", "always", "payer_names", "position", "active"]
+    list_display = ["name", "always", "payer_names", "position", "effective_from", "source_date", "active"]
     list_filter = ["always", "active"]
     search_fields = ["name"]
     filter_horizontal = ["payers"]

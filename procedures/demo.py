@@ -7,7 +7,7 @@ physician's reason recorded, over the 200 mg steroid cap, and near the bone-dens
 
 import datetime
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -358,13 +358,17 @@ def _fields(rng: random.Random, visit: Visit, patient: Patient, drugs: dict[str,
 @dataclass
 class Seeder:
     rng: random.Random
-    physicians: Sequence[User]
+    physician_of: Mapping[Patient, User]
     drugs: dict[str, Drug]
     types: dict[str, ProcedureType]
 
     def log(self, patient: Patient, visit: Visit) -> Procedure | None:
-        """Log one visit; None when it would pass a hard limit and the plan gives no reason to go ahead."""
-        physician = self.rng.choice(self.physicians)
+        """Log one visit, by the patient's physician; None when it would pass a hard limit and the plan gives no
+        reason to go ahead."""
+        physician = self.physician_of[patient]
+        # The draw the history took when one physician did every procedure (a choice among one): kept, so every
+        # later draw, and the rest of the demo with it, is what it was.
+        self.rng.randrange(1)
         fields = _fields(self.rng, visit, patient, self.drugs)
         doses = [visit.steroid] if visit.steroid != "-" else []
         doses.append(self.rng.choice(MEDICATION[visit.kind][1].split()))
@@ -406,17 +410,29 @@ class Seeder:
         return created
 
 
+def _physician_of(
+    patients: Sequence[Patient], stories: Sequence[Patient], physicians: Sequence[User]
+) -> dict[Patient, User]:
+    """Each patient's physician, who does all their procedures: the first (the demo's main `physician` login) keeps
+    the story patients, and the other patients are dealt out in turn to every physician, so the dashboard's "by
+    physician" has each of them to compare. No random draw: the rest of the demo stays put."""
+    ordinary = [p for p in patients if p not in stories]
+    return dict.fromkeys(stories, physicians[0]) | {p: physicians[i % len(physicians)] for i, p in enumerate(ordinary)}
+
+
 def seed_procedures(rng: random.Random, today: datetime.date, patients: list[Patient], physicians: list[User]) -> int:
-    """Log the demo history once; returns how many procedures it created (0 when the history is already there)."""
+    """Log the demo history once, spread over `physicians` (see `_physician_of`); returns how many procedures it
+    created (0 when the history is already there)."""
     if Procedure.objects.filter(patient__in=patients).exists():
         return 0
     drugs = {d.name: d for d in Drug.objects.all()}
-    seeder = Seeder(rng, physicians, drugs, {t.code: t for t in ProcedureType.objects.all()})
     plans: dict[Patient, list[Visit]] = {}
     for fits, steps in STORIES:
         patient = next(p for p in patients if p not in plans and fits(p, today))
         plans[patient] = _plan_story(steps, today)
     story_patients = list(plans)
+    physician_of = _physician_of(patients, story_patients, physicians)
+    seeder = Seeder(rng, physician_of, drugs, {t.code: t for t in ProcedureType.objects.all()})
     for patient in patients:
         if patient not in plans:
             plans[patient] = _plan_ordinary(rng, today, drugs)

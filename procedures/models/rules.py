@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from patients.models import Payer
@@ -18,6 +19,16 @@ class RuleSet(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Sets are shown and applied in this order.")
     description = models.TextField(blank=True)
+    # Provenance, shown to whoever reviews the set: the checks apply each rule's own effective dates, so a set's
+    # date narrows nothing (a payer's set may gather sources that took effect on different days).
+    # A new set starts today; the shipped ones are dated by procedures migration 0013.
+    effective_from = models.DateField(
+        default=timezone.localdate, help_text="The day this set took effect in the clinic."
+    )
+    source_date = models.DateField(
+        default=timezone.localdate,
+        help_text="The day its limits were last checked against their sources; check again when one is revised.",
+    )
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords(m2m_fields=[payers])

@@ -382,7 +382,8 @@ def test_an_rfa_without_two_qualifying_blocks_is_warned(client, physician):
     [warning] = advice(client, physician, patient, **rfa_entry())
     assert warning == (
         f"RFA without qualifying medial branch blocks: only one qualifying MBB ({ago(40)}, 85%). "
-        "(LCD L38803 family: two diagnostic MBBs, each ≥ 80% relief, ≥ 2 weeks apart)"
+        "(LCD L38803 family: two diagnostic MBBs, each ≥ 80% relief, ≥ 2 weeks apart; "
+        "redo the diagnostic blocks if the last RFA was more than 2 years ago)"
     )
     block(patient, 20, 90)
     assert advice(client, physician, patient, **rfa_entry()) == []

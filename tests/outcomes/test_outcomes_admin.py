@@ -63,6 +63,7 @@ def rule_data(rule: OutcomeRule, **changes):
             "min_days",
             "min_count",
             "min_gap_days",
+            "renew_after_months",
             "source",
         )
     }
@@ -136,14 +137,30 @@ def test_the_administrator_changes_an_outcome_rule(client, administrator, shippe
     assert rule.history.latest().history_user == administrator
 
 
+def test_the_administrator_sees_and_sets_when_a_candidacy_must_be_redone(client, administrator):
+    rule = OutcomeRule.objects.get(code="rfa-candidacy")
+    client.force_login(administrator)
+    form = client.get(admin_url("outcomerule", "change", rule.pk)).context["adminform"].form
+    assert form["renew_after_months"].value() == 24
+    response = client.post(admin_url("outcomerule", "change", rule.pk), rule_data(rule, renew_after_months=36))
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.renew_after_months == 36
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         ({"min_count": "0"}, "min_count", "At least one qualifying procedure is needed."),
         ({"min_relief_pct": "120"}, "min_relief_pct", "Relief is a percentage: 0 to 100."),
         ({"source": ""}, "source", "This field is required."),
+        (
+            {"renew_after_months": "24"},
+            "renew_after_months",
+            "Only a candidacy rule can ask for its qualifying procedures again.",
+        ),
     ],
-    ids=["count-0", "relief-over-100", "no-source"],
+    ids=["count-0", "relief-over-100", "no-source", "renewing-repeat"],
 )
 def test_an_outcome_rule_that_breaks_a_constraint_is_refused_at_the_field(
     client, administrator, shipped, changes, field, message

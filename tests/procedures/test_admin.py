@@ -272,12 +272,28 @@ def test_the_administrator_changes_a_sets_payers_and_the_history_keeps_it(client
     response = client.post(
         admin_url("ruleset", "change", rule_set.pk),
         {"name": rule_set.name, "payers": payers, "position": rule_set.position, "description": rule_set.description}
+        | {"effective_from": rule_set.effective_from, "source_date": rule_set.source_date}
         | ({"always": "on"} if rule_set.always else {})
         | ({"active": "on"} if rule_set.active else {}),
     )
     assert response.status_code == 302
     assert set(rule_set.payers.values_list("key", flat=True)) == {"medicare", "medicare-advantage"}
     assert rule_set.history.latest().history_user == administrator
+
+
+def test_the_rule_set_page_shows_its_dates_and_needs_them(client, administrator):
+    rule_set = RuleSet.objects.get(name="Medicare LCD")
+    client.force_login(administrator)
+    listing = client.get(admin_url("ruleset", "changelist")).content.decode()
+    assert "Effective from" in listing
+    assert "Source date" in listing
+    form = client.get(admin_url("ruleset", "change", rule_set.pk)).context["adminform"].form
+    assert (form["effective_from"].value(), form["source_date"].value()) == (rule_set.effective_from,) * 2
+    response = client.post(
+        admin_url("ruleset", "change", rule_set.pk),
+        {"name": rule_set.name, "position": rule_set.position, "effective_from": "", "source_date": ""},
+    )
+    assert set(response.context["adminform"].form.errors) == {"effective_from", "source_date"}
 
 
 def test_the_rule_set_list_names_the_payers(client, administrator):

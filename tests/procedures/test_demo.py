@@ -1,8 +1,10 @@
 """The demo clinic's procedure history: a realistic year that shows every limit state, made once."""
 
 import datetime
+from collections import Counter
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from procedures import limits
@@ -27,7 +29,17 @@ def test_the_demo_clinic_has_a_year_of_procedures_all_in_the_past(demo):
     older = procedures.filter(performed_at__lt=now - datetime.timedelta(days=366))
     assert older.values("patient").distinct().count() == 1
     assert not procedures.filter(performed_at__lt=now - datetime.timedelta(days=3 * 365)).exists()
-    assert {(p.performed_by.username, p.recorded_by.username) for p in procedures} == {("physician", "physician")}
+    assert all(p.performed_by == p.recorded_by for p in procedures)
+
+
+def test_the_history_is_spread_over_every_demo_physician_each_patient_keeping_theirs(demo):
+    """So the dashboard's "by physician" compares three physicians, each with a fair share."""
+    performers = Procedure.objects.values_list("performed_by__username", flat=True)
+    shares = Counter(performers)
+    assert set(shares) == {"physician", "drchen", "drokafor"}
+    assert min(shares.values()) >= len(performers) // 5
+    by_patient = Procedure.objects.values("patient").annotate(physicians=Count("performed_by", distinct=True))
+    assert {row["physicians"] for row in by_patient} == {1}
 
 
 def test_seeding_the_demo_again_adds_nothing(demo):

@@ -1,8 +1,11 @@
 """The rules shipped as data are the ones in domain.md §2 and §3, each with its source."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from procedures.models import Drug, LimitRule, RuleSet
 
@@ -73,3 +76,21 @@ def test_the_dose_ceilings_per_esi_are_shipped():
     assert ceilings["Triamcinolone acetonide"] == 80
     assert ceilings["Betamethasone sodium phosphate / acetate"] == 12
     assert ceilings["Dexamethasone sodium phosphate"] == 15
+
+
+def test_every_shipped_rule_set_carries_its_effective_from_and_source_date():
+    shipped = ["Clinic default", "Cumulative steroid caps", "Medicare LCD", "BCBS Florida", "eviCore"]
+    dates = {s.name: (s.effective_from, s.source_date) for s in RuleSet.objects.filter(name__in=shipped)}
+    assert sorted(dates) == sorted(shipped)
+    assert all(effective_from and source_date for effective_from, source_date in dates.values())
+    assert set(dates.values()) == {(datetime.date(2026, 11, 21), datetime.date(2026, 11, 21))}
+
+
+def test_a_new_rule_set_is_dated_the_day_it_is_made_until_an_administrator_says_otherwise():
+    rule_set = RuleSet.objects.create(name="Local payer")
+    assert (rule_set.effective_from, rule_set.source_date) == (timezone.localdate(), timezone.localdate())
+
+
+def test_a_rule_set_cannot_be_saved_without_its_dates():
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        RuleSet.objects.filter(name="Medicare LCD").update(source_date=None)

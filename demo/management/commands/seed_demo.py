@@ -41,8 +41,8 @@ class Command(BaseCommand):
         rng = random.Random(2026)
         today = timezone.localdate()
         patients = seed_patients(rng, today)
-        added = seed_procedures(rng, today, patients, [User.objects.get(username="physician")])
         physicians = [User.objects.get(username=name) for name, _f, _l, role in DEMO_USERS if role is Role.PHYSICIAN]
+        added = seed_procedures(rng, today, patients, physicians)
         # Its own seed, so the schedule is the same whether or not the history was seeded in this run.
         booked = seed_schedule(random.Random(2027), today, patients, physicians, User.objects.get(username="frontdesk"))
         followed = seed_follow_ups(random.Random(2028), today, User.objects.get(username="nurse"))
