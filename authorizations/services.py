@@ -107,18 +107,19 @@ def authorization_decide(
 
 def authorization_use(procedure: Procedure) -> AuthorizationUse | None:
     """Count the procedure against the approved authorization in force that day with a unit left, the one ending
-    first. Registered as an after-log hook: it runs in the logging transaction."""
+    first. Registered as an after-log hook: it runs in the logging transaction. The candidates are locked first
+    (two procedures logged at once must not both take the last unit), then their units counted."""
     if procedure.is_voided:
         return None
     day = timezone.localdate(procedure.performed_at)
-    candidates = (
-        covering(procedure.patient, procedure.procedure_type, procedure.levels)
+    candidates = Authorization.objects.filter(
+        pk__in=covering(procedure.patient, procedure.procedure_type, procedure.levels)
         .filter(status=Authorization.Status.APPROVED, valid_from__lte=day, valid_to__gte=day)
-        .order_by("valid_to", "pk")
-        .select_for_update(of=("self",))
-    )
-    for authorization in candidates:
-        if authorization.units_used < authorization.units_approved:  # type: ignore[attr-defined]
+        .values("pk")
+    ).order_by("valid_to", "pk")
+    for authorization in candidates.select_for_update():
+        used = authorization.uses.filter(released_at__isnull=True).count()
+        if used < authorization.units_approved:
             return AuthorizationUse.objects.create(
                 authorization=authorization, procedure=procedure, used_at=timezone.now()
             )
