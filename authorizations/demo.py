@@ -1,20 +1,15 @@
-"""Demo authorizations: BCBS and eviCore patients of the demo clinic with one expiring before a booked visit, one
-used up, one waiting for an answer and one denied, so the chart, the booking check and the worklist show each."""
+"""Demo authorizations: BCBS and eviCore patients of the demo clinic with one ending before their booked procedure,
+one used up, one waiting for an answer and one denied, so the chart, the booking check and the worklist show each."""
 
 import datetime
-import itertools
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from authorizations.models import Authorization
 from authorizations.services import authorization_decide, authorization_request
-from outcomes.models import next_working_day
 from patients.models import Patient
 from procedures.models import Procedure, ProcedureType
-from scheduling.models import VisitType
-from scheduling.services import Slot, appointment_book
+from scheduling.models import Appointment, VisitType
 
 MANAGED = ("bcbs-fl", "evicore")
 
@@ -23,61 +18,78 @@ def seed_authorizations(today: datetime.date, desk: User) -> int:
     """Idempotent: nothing if any authorization exists. Returns how many were written."""
     if Authorization.objects.exists():
         return 0
-    patients = list(Patient.objects.filter(payer__key__in=MANAGED, mrn__startswith="DEMO").order_by("mrn")[:4])
+    managed = Patient.objects.filter(payer__key__in=MANAGED, mrn__startswith="DEMO")
+    # The first is a patient with a procedure booked in the coming weeks: their authorization ends a few days before it.
+    soon = (
+        Appointment.objects.holding_slot()
+        .filter(
+            patient__in=managed,
+            visit_type=VisitType.PROCEDURE,
+            procedure__isnull=True,
+            procedure_type__isnull=False,
+            starts_at__date__gte=today + datetime.timedelta(days=5),
+            starts_at__date__lte=today + datetime.timedelta(days=30),
+        )
+        .select_related("patient__payer", "procedure_type")
+        .order_by("starts_at")
+        .first()
+    )
+    others = list((managed.exclude(pk=soon.patient_id) if soon else managed).order_by("mrn")[:3])
     written = 0
-    for index, patient in enumerate(patients):
+    if soon is not None:
+        ends = soon.local_start.date() - datetime.timedelta(days=3)
+        _approved(soon.patient, soon.procedure_type, 3, today - datetime.timedelta(days=75), ends, desk)  # type: ignore[arg-type]
+        written += 1
+    for index, patient in enumerate(others):
         latest = Procedure.objects.valid().for_patient(patient).order_by("-performed_at").first()
         procedure_type = latest.procedure_type if latest else ProcedureType.objects.get(code="esi-transforaminal")
-        requested = today - datetime.timedelta(days=[75, 60, 12, 20][index])
-        authorization = authorization_request(
-            patient=patient,
-            payer=patient.payer,  # type: ignore[arg-type]
-            procedure_types=[procedure_type],
-            region="",
-            units_approved=[3, 1, 2, 2][index],
-            requested_on=requested,
-            documents="Clinic note; imaging report",
-            by=desk,
-        )
-        written += 1
-        if index == 2:
-            continue  # still waiting for the payer's answer
-        if index == 3:
-            authorization_decide(
-                authorization=authorization, status="denied", decided_on=today - datetime.timedelta(days=7)
+        if index == 0:
+            # One unit, used by the procedure it was approved for.
+            _approved(
+                patient, procedure_type, 1, today - datetime.timedelta(days=60), today + datetime.timedelta(120), desk
             )
-            continue
-        authorization_decide(
-            authorization=authorization,
-            status="approved",
-            number=f"{patient.payer.key.upper()[:3]}-{70000 + patient.pk}",  # type: ignore[union-attr]
-            valid_from=requested - datetime.timedelta(days=300),
-            # The first expires in ten days, before a visit booked after; the second runs on, its one unit used.
-            valid_to=today + datetime.timedelta(days=10 if index == 0 else 120),
-            decided_on=requested + datetime.timedelta(days=5),
-        )
-        if index == 0 and latest is not None:
-            _book_after_expiry(patient, latest, today + datetime.timedelta(days=17), desk)
+        else:
+            authorization = _request(
+                patient, procedure_type, 2, today - datetime.timedelta(days=[12, 20][index - 1]), desk
+            )
+            if index == 2:
+                authorization_decide(
+                    authorization=authorization, status="denied", decided_on=today - datetime.timedelta(days=7)
+                )
+        written += 1
     return written
 
 
-def _book_after_expiry(patient: Patient, latest: Procedure, day: datetime.date, desk: User) -> None:
-    """The repeat procedure booked for a weekday after the authorization ends: the worklist's first section. Past a
-    limit it is booked with the physician's reason, as the front desk would."""
-    day = next_working_day(day)
-    for hour, reason in itertools.product((16, 15, 14, 13), ("", "Repeat planned at the last visit; physician agreed")):
-        starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-        try:
-            appointment_book(
-                patient=patient,
-                slot=Slot(latest.performed_by, None, starts, starts + datetime.timedelta(minutes=30)),
-                visit_type=VisitType.PROCEDURE,
-                booked_by=desk,
-                procedure_type=latest.procedure_type,
-                planned_levels=", ".join(latest.levels),
-                planned_side=latest.sites.all()[0].side if latest.sites.all() else "",
-                limit_reason=reason,
-            )
-        except ValidationError:
-            continue
-        return
+def _request(
+    patient: Patient, procedure_type: ProcedureType, units: int, requested: datetime.date, desk: User
+) -> Authorization:
+    return authorization_request(
+        patient=patient,
+        payer=patient.payer,  # type: ignore[arg-type]
+        procedure_types=[procedure_type],
+        region="",
+        units_approved=units,
+        requested_on=requested,
+        documents="Clinic note; imaging report",
+        by=desk,
+    )
+
+
+def _approved(
+    patient: Patient,
+    procedure_type: ProcedureType,
+    units: int,
+    requested: datetime.date,
+    ends: datetime.date,
+    desk: User,
+) -> Authorization:
+    """Approved from well before the patient's procedures, so those it covers count against it."""
+    authorization = _request(patient, procedure_type, units, requested, desk)
+    return authorization_decide(
+        authorization=authorization,
+        status="approved",
+        number=f"{patient.payer.key.upper()[:3]}-{70000 + patient.pk}",  # type: ignore[union-attr]
+        valid_from=requested - datetime.timedelta(days=300),
+        valid_to=ends,
+        decided_on=requested + datetime.timedelta(days=5),
+    )
