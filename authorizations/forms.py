@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 
 from authorizations.models import REGION_CHOICES, Authorization
@@ -27,7 +25,8 @@ class RequestForm(forms.Form):
 
 
 class DecisionForm(OpenedVersion):
-    """The payer's answer: approved (number, dates, units) or denied."""
+    """The payer's answer: approved (number, dates, units) or denied. What an approval needs is checked once, by
+    `services.authorization_decide`, whose errors name these fields."""
 
     status = forms.ChoiceField(
         choices=[(Authorization.Status.APPROVED, "Approved"), (Authorization.Status.DENIED, "Denied")],
@@ -40,14 +39,3 @@ class DecisionForm(OpenedVersion):
     valid_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     units_approved = forms.IntegerField(label="Units approved", min_value=1, max_value=50, required=False)
     decided_on = forms.DateField(label="Answered on", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("status") == Authorization.Status.APPROVED:
-            for name in ("number", "valid_from", "valid_to"):
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, "An approval needs this.")
-        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
-        if start and end and end < start:
-            self.add_error("valid_to", "The end comes before the start.")
-        return cleaned

@@ -98,10 +98,19 @@ def authorization_decide(
         raise ValidationError({"valid_to": "The end comes before the start."})
     validators.check_record(authorization, text=TEXT_FIELDS)
     authorization.save()
-    if status == Authorization.Status.APPROVED:
-        for procedure in Procedure.objects.valid().for_patient(authorization.patient).with_details():
-            if not AuthorizationUse.objects.filter(procedure=procedure, released_at__isnull=True).exists():
-                authorization_use(procedure)
+    if status == Authorization.Status.APPROVED and valid_from and valid_to:
+        # The patient's procedures of the covered types, in its dates, that no authorization counts yet.
+        uncounted = (
+            Procedure.objects.valid()
+            .for_patient(authorization.patient)
+            .filter(procedure_type__in=authorization.procedure_types.all())
+            .since(valid_from)
+            .exclude(pk__in=AuthorizationUse.objects.filter(released_at__isnull=True).values("procedure"))
+            .with_details()
+            .order_by("performed_at")
+        )
+        for procedure in uncounted:
+            authorization_use(procedure)
     return authorization
 
 
