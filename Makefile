@@ -59,7 +59,7 @@ pytest: install-dev
 # The date-sensitive suites again on days that break date arithmetic: month ends, a leap day, a weekend,
 # and New York's two clock changes (a 23-hour and a 25-hour day). PINPOINT_TODAY: see tests/conftest.py.
 TEST_DATES := 2026-02-28 2026-03-01 2026-03-08 2026-11-01 2026-12-05 2028-02-29
-DATE_SUITES := tests/procedures tests/outcomes tests/scheduling tests/patients tests/authorizations
+DATE_SUITES := tests/procedures tests/outcomes tests/scheduling tests/patients tests/authorizations tests/implants
 
 # Every day runs even after one fails, so a single run shows each day that breaks.
 test-dates: install-dev

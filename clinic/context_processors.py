@@ -45,6 +45,7 @@ NAV = (
     "outcomes:worklist",
     "outcomes:dashboard",
     "authorizations:worklist",
+    "implants:refills",
     "imports:upload",
     "api:docs",
 )

@@ -61,6 +61,10 @@ _BASELINES = {"outcomes.add_visitbaseline", "outcomes.view_visitbaseline"}
 # Requesting prior authorizations and recording the payers' answers; which payers require them is configuration.
 _AUTHORIZATIONS = {f"authorizations.{action}_authorization" for action in ("view", "add", "change")}
 _AUTHORIZATION_CONFIG = {f"authorizations.{action}_authorizationrequirement" for action in ("view", "add", "change")}
+# Stimulator and pump pathways: nurses keep the diary, reprogramming visits and refills; physicians also decide on
+# the trial and record the implant. The front desk books the refills from their worklist.
+_IMPLANTS = {f"implants.{action}_pathway" for action in ("view", "add", "change")} | {"implants.view_refill_worklist"}
+_TRIAL_RULES = {f"implants.{action}_trialrule" for action in ("view", "add", "change")}
 _OUTCOMES_CONFIG = {
     f"outcomes.{action}_{model}"
     for action in ("view", "add", "change")
@@ -70,9 +74,15 @@ _OUTCOMES_CONFIG = {
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Front desk keeps the registry; clinical detail is not theirs to see.
     Role.FRONT_DESK: frozenset(
-        _PATIENT_EDIT | {"patients.archive_patient"} | _SCHEDULE_BOOK | _BASELINES | _AUTHORIZATIONS
+        _PATIENT_EDIT
+        | {"patients.archive_patient", "implants.view_refill_worklist"}
+        | _SCHEDULE_BOOK
+        | _BASELINES
+        | _AUTHORIZATIONS
     ),
-    Role.NURSE: frozenset(_PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS | _BASELINES | _AUTHORIZATIONS),
+    Role.NURSE: frozenset(
+        _PATIENT_EDIT | _CLINICAL_VIEW | _SCHEDULE_BOOK | _FOLLOW_UPS | _BASELINES | _AUTHORIZATIONS | _IMPLANTS
+    ),
     # Only physicians log procedures, so the performing physician is always a physician's own record.
     Role.PHYSICIAN: frozenset(
         _PATIENT_EDIT
@@ -83,6 +93,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _FOLLOW_UPS
         | _BASELINES
         | _AUTHORIZATIONS
+        | _IMPLANTS
+        | {"implants.decide_pathway"}
     ),
     # Administrators run the clinic's configuration and accounts; clinical records are read-only to them.
     Role.ADMINISTRATOR: frozenset(
@@ -107,6 +119,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "outcomes.view_followup",
             "outcomes.view_dashboard",
             "authorizations.view_authorization",
+            "implants.view_pathway",
+            "implants.view_refill_worklist",
             # A clinic's existing procedure log, imported through the procedures' own services (imports app).
             "imports.import_procedure_log",
             "imports.view_procedurelogimport",
@@ -115,6 +129,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _SCHEDULE_CONFIG
         | _OUTCOMES_CONFIG
         | _AUTHORIZATION_CONFIG
+        | _TRIAL_RULES
     ),
 }
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "outcomes",
     # Prior authorizations: what the payers approved in advance, on the procedures and the schedule below.
     "authorizations",
+    # Spinal cord stimulator and intrathecal pump pathways: trial, decision, implant, reprogramming and refills.
+    "implants",
     # What the clinic exchanges with other systems, each on the apps below and none on another: the REST API,
     # FHIR R4, and the import of an existing procedure log.
     "api",

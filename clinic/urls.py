@@ -25,6 +25,7 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("authorizations/", include("authorizations.urls")),
+    path("implants/", include("implants.urls")),
     path("api/", include("api.urls")),
     path("fhir/R4/", include("fhir_r4.urls")),
     path("imports/", include("imports.urls")),

@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations.special import RunPython
 
-PROJECT_APPS = {"clinic", "patients", "procedures", "scheduling", "outcomes", "authorizations"}
+PROJECT_APPS = {"clinic", "patients", "procedures", "scheduling", "outcomes", "authorizations", "implants"}
 
 
 def replay_data_migrations() -> None:

@@ -35,6 +35,7 @@ from procedures.models import ProcedureType
 from scheduling import services as scheduling_services
 from scheduling.models import VisitType
 from tests import factories
+from tests.implants.helpers import scs_trial
 from tests.scheduling.helpers import at, book, next_weekday
 
 APPS = (
@@ -44,6 +45,7 @@ APPS = (
     "scheduling",
     "outcomes",
     "authorizations",
+    "implants",
     "api",
     "fhir_r4",
     "imports",
@@ -176,7 +178,7 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
         sent_at=timezone.now(),
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
-    ids = {"pk": 0, "patient_id": patient.pk, "table": "complications", "token": links.token(link)}
+    ids = {"pk": 0, "patient_id": patient.pk, "table": "complications", "token": links.token(link), "name": "diary"}
     by_app = {
         "patients": patient.pk,
         "procedures": procedure.pk,
@@ -192,6 +194,7 @@ def clinic(db, frontdesk, nurse, physician, administrator) -> dict[str, Any]:
             requested_on=timezone.localdate(),
             by=frontdesk,
         ).pk,
+        "implants": scs_trial(patient, nurse).pk,
     }
     return {"ids": ids, "by_app": by_app, "waitlist": entry.pk, "patient": patient}
 

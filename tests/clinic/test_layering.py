@@ -1,5 +1,6 @@
 """The apps stand in layers:
-clinic < patients < procedures < scheduling < outcomes < {api, fhir, imports, paper} < demo.
+clinic < patients < procedures < scheduling < outcomes < {authorizations, implants} < {api, fhir, imports, paper}
+< demo.
 
 A module may import its own app and the apps below it, never one above nor one beside it on its floor: an upward
 import ties a lower app to what is built on it (clinic is the ground floor, and demo the top that no app imports),
@@ -21,7 +22,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("procedures",),
     ("scheduling",),
     ("outcomes",),
-    ("authorizations",),
+    ("authorizations", "implants"),
     ("api", "fhir_r4", "imports", "paper"),
     ("demo",),
 )

@@ -15,6 +15,7 @@ from clinic.mfa.policy import is_required
 from clinic.mfa.services import authenticator_preset
 from clinic.roles import Role, sync_roles
 from demo.logins import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, DEMO_USERS, role_groups, staff_login
+from implants.demo import seed_pathways
 from outcomes.demo import seed_follow_ups, seed_links
 from patients.demo import seed_patients
 from procedures.demo import seed_procedures
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         followed = seed_follow_ups(random.Random(2028), today, User.objects.get(username="nurse"))
         sent = seed_links(today)
         authorized = seed_authorizations(today, User.objects.get(username="frontdesk"))
+        pathways = seed_pathways(today, User.objects.get(username="physician"), User.objects.get(username="nurse"))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(patients)} patients."))
         self.stdout.write(f"Demo procedures: {added} added." if added else "Demo procedures: already in place.")
         self.stdout.write(f"Demo schedule: {booked} booked." if booked else "Demo schedule: already in place.")
@@ -57,6 +59,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo questionnaire links: {sent} sent." if sent else "Demo questionnaire links: in place.")
         self.stdout.write(
             f"Demo authorizations: {authorized} recorded." if authorized else "Demo authorizations: in place."
+        )
+        self.stdout.write(
+            f"Demo stimulator and pump pathways: {pathways} opened." if pathways else "Demo pathways: in place."
         )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:
