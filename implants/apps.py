@@ -7,8 +7,14 @@ class ImplantsConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.panels import ChartPanel, register_chart_panel
+        from implants.diary_links import send_diary_links
         from implants.panels import chart_panel_context
+        from implants.services import implant_advice
+        from outcomes.links import register_daily_sender
+        from procedures.extensions import register_advisor
 
+        register_advisor(implant_advice)
+        register_daily_sender(send_diary_links)
         register_chart_panel(
             ChartPanel(
                 template="implants/_chart_panel.html",

@@ -9,6 +9,7 @@ refill worklist read one indexed row. Nothing here is deleted: entries in error 
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -165,17 +166,25 @@ class Voidable(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     void_reason = models.CharField(max_length=300, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
 
 
+def _entered_by() -> "models.ForeignKey[User, User]":
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
 class DiaryEntry(Voidable):
-    """One trial day as the patient reported it."""
+    """One trial day as the patient reported it: to staff from their card, or themselves through a diary link."""
 
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="diary")
+    # The patient's own entry, through a diary link: no staff member entered it.
+    by_patient = models.BooleanField(default=False, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     day = models.DateField()
     nrs = models.PositiveSmallIntegerField("pain (NRS 0–10)", validators=[MaxValueValidator(10)])
     relief_pct = models.PositiveSmallIntegerField("relief (%)", validators=[MaxValueValidator(100)])
@@ -193,6 +202,9 @@ class DiaryEntry(Voidable):
             models.CheckConstraint(condition=Q(nrs__lte=10), name="diary_nrs_0_10"),
             models.CheckConstraint(condition=Q(relief_pct__lte=100), name="diary_relief_0_100"),
             models.CheckConstraint(condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="diary_void_reason"),
+            models.CheckConstraint(
+                condition=Q(entered_by__isnull=False) | Q(by_patient=True), name="diary_entered_by_someone"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,6 +266,7 @@ class Reprogramming(Voidable):
     """A stimulator programming visit: why, what changed, and the pain after."""
 
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="reprogrammings")
+    entered_by = _entered_by()
     on = models.DateField()
     reason = models.CharField(max_length=200)
     settings_note = models.CharField("what changed", max_length=300, blank=True)
@@ -280,6 +293,7 @@ class Refill(Voidable):
     """A pump refill: the drug and strength put in, the prescribed daily dose, and when the next one is due."""
 
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="refills")
+    entered_by = _entered_by()
     on = models.DateField("refilled on")
     drug = models.CharField(max_length=80)
     concentration_mg_ml = models.DecimalField(
@@ -312,3 +326,34 @@ class Refill(Voidable):
     @property
     def dry_on(self) -> datetime.date:
         return rules.reservoir_dry_on(self.on, self.volume_ml, self.concentration_mg_ml, self.daily_dose_mg)
+
+
+class DiaryLink(models.Model):
+    """A trial day's diary sent to the patient, the next morning, by the channel they consented to: answered once,
+    until it expires (`implants.diary_links`)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="diary_links")
+    day = models.DateField()
+    channel = models.CharField(max_length=8)
+    sent_to = models.CharField(max_length=254)
+    nonce = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            # One link per trial day: a second run of the daily job writes nothing.
+            models.UniqueConstraint(fields=["pathway", "day"], name="diary_link_one_per_day"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="diary_link_expires"),
+        ]
+        indexes = [
+            models.Index(fields=["expires_at"], condition=Q(sent_at__isnull=True), name="diary_link_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Diary link for {self.day} of {self.pathway}"

@@ -15,6 +15,7 @@ from clinic import validators
 from implants import rules
 from implants.models import DiaryEntry, Implant, Pathway, Refill, Reprogramming, TrialRule
 from patients.models import Patient
+from procedures.exposure import Injection
 
 NOUN = {rules.SCS: "SCS", rules.PUMP: "pump"}
 
@@ -90,8 +91,9 @@ def _summarise_diary(pathway: Pathway) -> None:
 
 @transaction.atomic
 def diary_add(
-    *, pathway: Pathway, day: datetime.date, nrs: int, relief_pct: int, note: str = "", by: User
+    *, pathway: Pathway, day: datetime.date, nrs: int, relief_pct: int, note: str = "", by: User | None
 ) -> DiaryEntry:
+    """A trial day's entry, by staff, or by the patient through a diary link when `by` is None."""
     locked = _locked(pathway)
     if locked.trial_start is None:
         raise ValidationError("Record the trial's dates first: the diary belongs to them.")
@@ -101,7 +103,9 @@ def diary_add(
     _not_future("day", day, "diary day")
     if locked.diary.filter(day=day, voided_at__isnull=True).exists():
         raise ValidationError({"day": f"{day:%a %-d %b} is already recorded: void it first to correct it."})
-    entry = DiaryEntry(pathway=locked, day=day, nrs=nrs, relief_pct=relief_pct, note=note, entered_by=by)
+    entry = DiaryEntry(
+        pathway=locked, day=day, nrs=nrs, relief_pct=relief_pct, note=note, entered_by=by, by_patient=by is None
+    )
     validators.check_record(entry, text=["note"], rules={"nrs": _between(0, 10), "relief_pct": _between(0, 100)})
     entry.save()
     _summarise_diary(locked)
@@ -155,6 +159,22 @@ def pathway_decide(*, pathway: Pathway, decision: str, on: datetime.date, note: 
 
 def implant_warning(pathway: Pathway) -> str | None:
     return rules.implant_warning(pathway.facts(), trial_rule(pathway.device))
+
+
+def implant_advice(patient: Patient, proposal: Injection) -> list[str]:
+    """The procedure form's and the booking's advice on a stimulator implant, from the patient's open pathway: the
+    same words its page shows before the implant is recorded. Other proposals cost no query."""
+    if proposal.family != rules.SCS or proposal.intent != "therapeutic" or proposal.voided:
+        return []
+    pathway = (
+        Pathway.objects.filter(patient=patient, device=rules.SCS, closed_on__isnull=True)
+        .select_related("implant")
+        .first()
+    )
+    if pathway is None or hasattr(pathway, "implant"):
+        return []
+    warning = implant_warning(pathway)
+    return [f"Stimulator pathway: {warning}"] if warning else []
 
 
 @transaction.atomic

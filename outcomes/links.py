@@ -15,6 +15,7 @@ import datetime
 import enum
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -123,6 +124,27 @@ def due_for_a_link(today: datetime.date, within_days: int | None = None) -> Quer
         procedure__patient__questionnaire_channel__in=[Channel.EMAIL, Channel.SMS],
         procedure__patient__questionnaire_consent=True,
     )
+
+
+# The daily links of the apps above (a stimulator trial's diary), sent by the same job after the follow-ups'.
+_daily_senders: list[Callable[[datetime.datetime], RunReport]] = []
+
+
+def register_daily_sender(sender: Callable[[datetime.datetime], RunReport]) -> None:
+    if sender not in _daily_senders:
+        _daily_senders.append(sender)
+
+
+def send_all_links(now: datetime.datetime | None = None) -> RunReport:
+    """The daily job: the follow-ups' links and reminders, then every registered sender's, in one report."""
+    now = now or timezone.now()
+    report = send_due_links(now)
+    for sender in _daily_senders:
+        theirs = sender(now)
+        report.sent += theirs.sent
+        report.reminded += theirs.reminded
+        report.failed += theirs.failed
+    return report
 
 
 def send_due_links(now: datetime.datetime | None = None) -> RunReport:

@@ -15,7 +15,8 @@ def test_a_stimulator_patient_is_mid_trial_with_the_diary_kept_so_far(demo):
     today = timezone.localdate()
     trial = with_rule(Pathway.objects.filter(device="scs")).get()
     assert trial.psych_cleared is True
-    assert trial.trial_start is not None and trial.trial_end is not None
+    assert trial.trial_start is not None
+    assert trial.trial_end is not None
     assert trial.trial_start < today < trial.trial_end
     said = summary(trial, today)
     assert said["stage"] == Stage.TRIAL

@@ -229,3 +229,19 @@ def test_the_future_is_refused_for_every_date(patient, physician):
 
     with pytest.raises(ValidationError, match="cannot be in the future"):
         services.pathway_evaluation(pathway=pathway, psych_on=tomorrow, cleared=True)
+
+
+def test_logging_a_stimulator_implant_is_advised_from_the_pathway(patient, physician):
+    from procedures.exposure import Injection
+    from procedures.extensions import advice
+
+    pathway = scs_trial(patient, physician, reliefs=(30, 40, 35))
+    implant = Injection(id=None, on=TODAY, family="scs", intent="therapeutic")
+    assert "Stimulator pathway: The SCS trial is not shown successful: 35% mean relief over 3 diary days" in " ".join(
+        advice(patient, implant)
+    )
+    # The trial itself, and other procedures, are not the pathway's to advise on.
+    trial = Injection(id=None, on=TODAY, family="scs", intent="diagnostic")
+    assert not [line for line in advice(patient, trial) if line.startswith("Stimulator pathway")]
+    services.pathway_close(pathway=pathway, on=TODAY, reason="Trial failed")
+    assert not [line for line in advice(patient, implant) if line.startswith("Stimulator pathway")]
