@@ -1,5 +1,6 @@
 """The page a patient opens from a trial diary link: no login, two questions about one day."""
 
+import datetime
 from contextlib import suppress
 
 from django import forms
@@ -47,7 +48,7 @@ class DiaryDayForm(forms.Form):
         max_length=300,
         required=False,
         validators=[validators.validate_plain_text],
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     # The shared question template lists these; a diary day has no disability questionnaire.
     questionnaire_fields: list[object] = []
@@ -79,6 +80,7 @@ def diary_answer(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "main_fields": ("nrs", "relief_pct", "note"),
         "day": link.day,
-        "expires_at": timezone.localtime(link.expires_at),
+        # It expires at a midnight: the last day it works is the one before.
+        "last_day": timezone.localdate(link.expires_at - datetime.timedelta(microseconds=1)),
     }
     return render(request, "implants/diary_answer.html", context)

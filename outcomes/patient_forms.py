@@ -51,7 +51,7 @@ class PatientReportForm(WithQuestionnaires):
             "max_value": f"Enter at most {MAX_RELIEF_DAYS} days.",
             "invalid": "Enter the number of days, for example 10.",
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control"}),
     )
     pgic = forms.TypedChoiceField(
         label="Since the procedure, how would you describe the change in your condition?",
@@ -66,7 +66,7 @@ class PatientReportForm(WithQuestionnaires):
         max_length=300,
         required=False,
         validators=[validators.validate_plain_text],
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
     def answers_given(self) -> PatientAnswers:
