@@ -21,5 +21,9 @@ class ImplantsConfig(AppConfig):
                 permission="implants.view_pathway",
                 context=chart_panel_context,
                 order=9,
+                # Its pathways and implants renew the patient's chart stamp (migrations/0003_chart_stamps.py); the
+                # diary's summary and the next refill date are on the pathway row, so their writes do too. It holds
+                # links only: a form's CSRF token is new on every page.
+                kept=True,
             )
         )

@@ -38,17 +38,23 @@ def _get_pathway(request: HttpRequest, pk: int, permission: str = "implants.view
     return get_object_or_404(with_rule(Pathway.objects.select_related("patient", "implant")), pk=pk)
 
 
-@require_POST
 def start(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A pathway is opened from the chart through this page's confirmation: the chart's panel holds links only."""
     require(request.user, "implants.add_pathway")
     patient = get_object_or_404(Patient, pk=patient_id)
-    try:
-        pathway = services.pathway_open(patient=patient, device=request.POST.get("device", ""), by=staff_user(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(patient.get_absolute_url())
-    messages.success(request, f"{pathway.get_device_display()} pathway opened for {patient.full_name}.")
-    return redirect("implants:pathway", pk=pathway.pk)
+    device = request.POST.get("device", "") if request.method == "POST" else request.GET.get("device", "")
+    if device not in Device.values:
+        raise Http404("No such device.")
+    if request.method == "POST":
+        try:
+            pathway = services.pathway_open(patient=patient, device=device, by=staff_user(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(patient.get_absolute_url())
+        messages.success(request, f"{pathway.get_device_display()} pathway opened for {patient.full_name}.")
+        return redirect("implants:pathway", pk=pathway.pk)
+    context = {"patient": patient, "device": device, "label": Device(device).label}
+    return render(request, "implants/start.html", context)
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ def test_the_pathway_page_reads_a_fixed_number_of_queries(client, pump, nurse, d
 MATRIX = {
     "implants:refills": [LOGIN, FORBIDDEN, OK, OK, OK, OK],
     "implants:pathway": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    "implants:start": [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN],
 }
 POST_MATRIX = {
     "start": [LOGIN, FORBIDDEN, FORBIDDEN, 302, 302, FORBIDDEN],
@@ -165,7 +166,13 @@ POST_MATRIX = {
 def test_every_pathway_page_answers_every_role_as_the_matrix_says(client, request, nurse, page, role, expected):
     pump = implanted_pump(factories.patient(), nurse)
     login_as(client, request, role)
-    check(client.get(reverse(page, args=[] if page == "implants:refills" else [pump.pk])), expected)
+    if page == "implants:refills":
+        url = reverse(page)
+    elif page == "implants:pathway":
+        url = reverse(page, args=[pump.pk])
+    else:
+        url = reverse(page, args=[pump.patient_id]) + "?device=scs"
+    check(client.get(url), expected)
 
 
 @each_cell(POST_MATRIX, key="action")
