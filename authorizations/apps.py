@@ -21,5 +21,8 @@ class AuthorizationsConfig(AppConfig):
                 permission="authorizations.view_authorization",
                 context=chart_panel_context,
                 order=8,
+                # Its authorizations, their covered types and used units renew the patient's chart stamp
+                # (migrations/0003_chart_stamps.py); a payer renamed renews the limit rules' stamp.
+                kept=True,
             )
         )

@@ -30,7 +30,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-# The reference data that kept panels show: staff and procedure names, and the rules they judge by.
+# The reference data that kept panels show: staff and procedure names, and the rules they judge by (whose stamp
+# every write to the payers renews, so it covers the payers' names too).
 KEPT_UNDER = ("staff names", "procedure names", "limit rules", "outcome rules")
 # How long kept HTML may sit unused in the cache; it is keyed by the date, so a day at most is ever useful.
 KEEP_SECONDS = 6 * 60 * 60
@@ -62,31 +63,35 @@ def register_chart_panel(panel: ChartPanel) -> None:
         _panels.sort(key=lambda p: p.order)
 
 
-def chart_panels(request: HttpRequest, patient: Any, stamps: Sequence[int] | None = None) -> list[RenderedPanel]:
+def chart_panels(
+    request: HttpRequest, patient_id: int, patient: Callable[[], Any], stamps: Sequence[int] | None = None
+) -> list[RenderedPanel]:
     """The HTML of each panel the viewer may see; kept panels from the cache when `stamps` (the patient's chart
     stamp, then those of KEPT_UNDER, read before the patient was) and the rest of their key are unchanged.
-    Without stamps, every panel is rendered afresh."""
+    Without stamps, every panel is rendered afresh. `patient()` gives the patient, called only for a panel rendered
+    afresh: a chart served from kept HTML reads no patient row."""
     visible = [panel for panel in _panels if request.user.has_perm(panel.permission)]
     key = None
     if stamps is not None and any(panel.kept for panel in visible):
-        key = _key(request.user, patient.pk, stamps)
+        key = kept_key(request.user, patient_id, stamps)
     return [_html(panel, request, patient, key if panel.kept else None) for panel in visible]
 
 
-def _key(user: User | AnonymousUser, patient_id: int, stamps: Sequence[int]) -> str:
+def kept_key(user: User | AnonymousUser, patient_id: int, stamps: Sequence[int]) -> str:
+    """What kept chart HTML is kept under: the patient, the stamps, today and the viewer's permissions."""
     permissions = " ".join(sorted(user.get_all_permissions()))
     viewer = hashlib.blake2b(permissions.encode(), digest_size=8).hexdigest()
     today = timezone.localdate().isoformat()
     return f"{patient_id}:{':'.join(map(str, stamps))}:{today}:{viewer}"
 
 
-def _html(panel: ChartPanel, request: HttpRequest, patient: Any, key: str | None) -> RenderedPanel:
+def _html(panel: ChartPanel, request: HttpRequest, patient: Callable[[], Any], key: str | None) -> RenderedPanel:
     name = f"chart-panel:{panel.template}:{key}"
     if key is not None:
         held: tuple[str, datetime.datetime | None] | None = cache.get(name)
         if held is not None and (held[1] is None or timezone.now() < held[1]):
             return RenderedPanel(panel.template, mark_safe(held[0]), None)  # the template's output, as kept
-    context = panel.context(request, patient)
+    context = panel.context(request, patient())
     html = render_to_string(panel.template, {"panel": context})
     if key is not None:
         until = panel.good_until(context) if panel.good_until else None

@@ -1,5 +1,6 @@
+import functools
 import uuid
-from typing import Any, TypedDict, cast
+from typing import Any, NamedTuple, TypedDict, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -157,3 +158,22 @@ class ArchiveForm(forms.Form):
         label="Reason for archiving",
         help_text="e.g. duplicate of MRN 1000123, moved away, deceased",
     )
+
+
+class ReasonInput(NamedTuple):
+    """What the chart's archive card writes its input from (it shows no value and no errors)."""
+
+    html_name: str
+    id_for_label: str
+    label: str
+    max_length: int
+    help_text: str
+
+
+@functools.cache
+def archive_reason_input() -> ReasonInput:
+    """The archive form's one field, read once per process: the chart shows the card on every look, and building a
+    form copies its fields."""
+    field = ArchiveForm()["reason"]
+    max_length = cast(forms.CharField, field.field).max_length or 0
+    return ReasonInput(field.html_name, field.id_for_label, str(field.label), max_length, str(field.help_text))

@@ -1,10 +1,11 @@
+import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +18,8 @@ from clinic.panels import KEPT_UNDER, chart_panels
 from clinic.roles import permission_required, require
 from patients import chart_stamp, services
 from patients.audit import patient_history
-from patients.forms import ArchiveForm, PatientForm
+from patients.chart_record import chart_record
+from patients.forms import ArchiveForm, PatientForm, archive_reason_input
 from patients.models import COUNT_LIMIT, Found, Patient, PatientQuerySet
 from patients.search import MAX_QUERY
 
@@ -25,6 +27,7 @@ PAGE_SIZE = 25
 # The chart shows the latest changes; the history page has them all.
 CHART_HISTORY = 15
 FULL_HISTORY = 500
+HISTORY_PERMISSION = "patients.view_historicalpatient"
 PAGE_CAP = 10**9
 
 
@@ -134,25 +137,29 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "patients.view_patient")
-    # Read before the patient and their records: the panels kept under it then show them as of then, or later.
+    # Read before the patient and their records: the parts kept under it then show them as of then, or later.
     stamps = chart_stamp.current(pk, KEPT_UNDER)
-    patient = _get_patient(request, pk)
-    log_access(request, Kind.CHART, patient_id=patient.pk)
+    if stamps is None:
+        raise Http404("No such patient.")
+    # Read only for a part not kept: a chart opened again with nothing of the patient's changed reads no patient row.
+    patient = functools.cache(lambda: get_object_or_404(Patient.objects.select_related("payer"), pk=pk))
+    record = chart_record(request, pk, patient, stamps)
+    log_access(request, Kind.CHART, patient_id=pk)
     user = request.user
     context = {
-        "patient": patient,
-        "panels": chart_panels(request, patient, stamps),
-        "archive_form": ArchiveForm(),
-        "history": _history(request, patient, CHART_HISTORY),
-        # Outside the kept panels: it changes with every look, the viewer's own included.
-        "looked": access.latest_for_patient(patient.pk) if user.has_perm("clinic.view_accesslog") else None,
+        "record": record,
+        "panels": chart_panels(request, pk, patient, stamps),
+        "archive_reason": archive_reason_input(),
+        "history": patient_history(user, patient(), CHART_HISTORY) if user.has_perm(HISTORY_PERMISSION) else None,
+        # Outside the kept parts: it changes with every look, the viewer's own included.
+        "looked": access.latest_for_patient(pk) if user.has_perm("clinic.view_accesslog") else None,
     }
     return render(request, "patients/chart.html", context)
 
 
 def _history(request: HttpRequest, patient: Patient, limit: int | None) -> list[HistoryEntry] | None:
     """The patient's audit history for those who audit; None for everyone else."""
-    if not request.user.has_perm("patients.view_historicalpatient"):
+    if not request.user.has_perm(HISTORY_PERMISSION):
         return None
     return patient_history(request.user, patient, limit)
 
@@ -175,7 +182,12 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
         services.patient_archive(patient=patient, reason=form.cleaned_data["reason"])
         messages.success(request, f"Archived {patient.full_name}. The record is kept and can be restored.")
         return redirect(patient)
-    context = {"patient": patient, "archive_form": form, "history": None, "panels": chart_panels(request, patient)}
+    context = {
+        "record": chart_record(request, patient.pk, lambda: patient),
+        "archive_reason": archive_reason_input(),
+        "history": None,
+        "panels": chart_panels(request, patient.pk, lambda: patient),
+    }
     return render(request, "patients/chart.html", context, status=400)
 
 

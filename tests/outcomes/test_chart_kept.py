@@ -34,6 +34,9 @@ TODAY = timezone.localdate()
 PROCEDURES = "procedures/_chart_panel.html"
 OUTCOMES = "outcomes/_chart_panel.html"
 VISITS = "scheduling/_chart_panel.html"
+AUTHORIZATIONS = "authorizations/_chart_panel.html"
+IMPLANTS = "implants/_chart_panel.html"
+ALL_KEPT = {PROCEDURES, OUTCOMES, VISITS, AUTHORIZATIONS, IMPLANTS}
 
 
 def chart(client, patient):
@@ -67,7 +70,7 @@ def test_a_chart_opened_again_is_served_the_kept_panels_with_fewer_queries(clien
     with CaptureQueriesContext(connection) as again:
         second = chart(client, patient)
     assert kept(first) == set()
-    assert kept(second) == {PROCEDURES, OUTCOMES, VISITS}
+    assert kept(second) == ALL_KEPT
     assert [panel.html for panel in second.context["panels"]] == [panel.html for panel in first.context["panels"]]
     with CaptureQueriesContext(connection) as fresh:
         client.get(factories.patient(first_name="Other").get_absolute_url())
@@ -143,7 +146,7 @@ def test_a_login_leaves_the_kept_panels_standing(client, physician, nurse, esi, 
     assert response.status_code == 302
     nurse.refresh_from_db()
     assert nurse.last_login is not None
-    assert kept(chart(client, patient)) == {PROCEDURES, OUTCOMES, VISITS}
+    assert kept(chart(client, patient)) == ALL_KEPT
 
 
 def test_an_edited_limit_rule_is_judged_afresh(client, physician, esi, patient):
@@ -162,7 +165,7 @@ def test_the_next_day_judges_the_history_again(client, physician, esi, patient):
     with time_machine.travel(clinic_time(TODAY, 23, 50), tick=False):
         client.force_login(physician)
         chart(client, patient)
-        assert kept(chart(client, patient)) == {PROCEDURES, OUTCOMES, VISITS}
+        assert kept(chart(client, patient)) == ALL_KEPT
     with time_machine.travel(clinic_time(TODAY + datetime.timedelta(days=1), 0, 10), tick=False):
         client.force_login(physician)  # signed out meanwhile: 20 minutes idle
         assert kept(chart(client, patient)) == set()
