@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare
 from clinic.sms import send_sms
 from implants import rules, services
 from implants.models import DiaryEntry, DiaryLink, Pathway
-from outcomes.links import RunReport, State
+from outcomes.links import RunReport, State, signed_row
 from patients.models import Channel
 
 logger = logging.getLogger(__name__)
@@ -50,14 +50,11 @@ def url(link: DiaryLink) -> str:
 def open_link(text: str, now: datetime.datetime) -> Opened:
     """As `outcomes.links.open_link`: INVALID says nothing of why; CLOSED when the day is already in the diary
     (staff entered it from the patient's card) or the pathway was closed."""
-    try:
-        pk, nonce = signing.Signer(salt=SALT).unsign_object(text)
-    except (signing.BadSignature, ValueError, TypeError):
+    signed = signed_row(text, SALT)
+    if signed is None:
         return Opened(State.INVALID)
-    if not isinstance(pk, int) or not isinstance(nonce, str):
-        return Opened(State.INVALID)
-    link = DiaryLink.objects.select_related("pathway__patient").filter(pk=pk).first()
-    if link is None or not constant_time_compare(link.nonce, nonce):
+    link = DiaryLink.objects.select_related("pathway__patient").filter(pk=signed[0]).first()
+    if link is None or not constant_time_compare(link.nonce, signed[1]):
         return Opened(State.INVALID)
     if link.answered_at is not None:
         return Opened(State.ANSWERED, link)

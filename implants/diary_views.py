@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from clinic import validators
 from implants import diary_links
 from outcomes.links import State
-from outcomes.patient_forms import NRS_CHOICES, RELIEF_CHOICES
+from outcomes.patient_forms import NRS_CHOICES, RELIEF_CHOICES, tap_question
 
 MAX_TOKEN = 200
 NOT_OPEN = {
@@ -26,21 +26,17 @@ NOT_OPEN = {
 
 
 class DiaryDayForm(forms.Form):
-    nrs = forms.TypedChoiceField(
-        label="How bad was your pain that day, on the whole?",
-        help_text="0 is no pain; 10 is the worst pain you can imagine.",
-        choices=NRS_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a number from 0 to 10 for your pain."},
+    nrs = tap_question(
+        "How bad was your pain that day, on the whole?",
+        "0 is no pain; 10 is the worst pain you can imagine.",
+        NRS_CHOICES,
+        "Choose a number from 0 to 10 for your pain.",
     )
-    relief_pct = forms.TypedChoiceField(
-        label="How much better was your pain than before the trial?",
-        help_text="0% is no better at all; 100% is completely gone.",
-        choices=RELIEF_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how much better your pain was, from 0% to 100%."},
+    relief_pct = tap_question(
+        "How much better was your pain than before the trial?",
+        "0% is no better at all; 100% is completely gone.",
+        RELIEF_CHOICES,
+        "Choose how much better your pain was, from 0% to 100%.",
     )
     note = forms.CharField(
         label="Anything to tell the clinic about that day?",

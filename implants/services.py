@@ -202,16 +202,28 @@ def implant_record(*, pathway: Pathway, by: User, override_reason: str = "", **d
     return implant
 
 
+FOLLOWS = {
+    rules.SCS: "Reprogramming visits follow a stimulator's implant.",
+    rules.PUMP: "Refills follow an intrathecal pump's implant.",
+}
+
+
+def _after_implant(pathway: Pathway, device: str, on: datetime.date, what: str) -> Pathway:
+    """The locked pathway, for an entry that follows its device's implant (a reprogramming visit, a refill)."""
+    locked = _locked(pathway)
+    if locked.device != device or not hasattr(locked, "implant"):
+        raise ValidationError(FOLLOWS[device])
+    if on < locked.implant.implanted_on:
+        raise ValidationError({"on": f"The {what} cannot come before the implant."})
+    _not_future("on", on, f"{what} date")
+    return locked
+
+
 @transaction.atomic
 def reprogramming_add(
     *, pathway: Pathway, on: datetime.date, reason: str, settings_note: str = "", nrs_after: int | None, by: User
 ) -> Reprogramming:
-    locked = _locked(pathway)
-    if locked.device != rules.SCS or not hasattr(locked, "implant"):
-        raise ValidationError("Reprogramming visits follow a stimulator's implant.")
-    if on < locked.implant.implanted_on:
-        raise ValidationError({"on": "The visit cannot come before the implant."})
-    _not_future("on", on, "visit date")
+    locked = _after_implant(pathway, rules.SCS, on, "visit")
     visit = Reprogramming(
         pathway=locked, on=on, reason=reason, settings_note=settings_note, nrs_after=nrs_after, entered_by=by
     )
@@ -245,12 +257,7 @@ def refill_add(
     by: User,
 ) -> Refill:
     """A refill sets the next one's due date, which must come before the reservoir runs dry at this rate."""
-    locked = _locked(pathway)
-    if locked.device != rules.PUMP or not hasattr(locked, "implant"):
-        raise ValidationError("Refills follow an intrathecal pump's implant.")
-    if on < locked.implant.implanted_on:
-        raise ValidationError({"on": "The refill cannot come before the implant."})
-    _not_future("on", on, "refill date")
+    locked = _after_implant(pathway, rules.PUMP, on, "refill")
     refill = Refill(
         pathway=locked,
         on=on,

@@ -70,17 +70,26 @@ def url(link: FollowUpLink) -> str:
     return f"{settings.SITE_URL}{reverse('outcomes:answer', args=[token(link)])}"
 
 
+def signed_row(text: str, salt: str) -> tuple[int, str] | None:
+    """The row id and nonce a link's token carries, or None when this site did not sign it with this salt. The
+    caller compares the nonce with the row's (`constant_time_compare`): a link whose row was re-keyed is refused."""
+    try:
+        pk, nonce = signing.Signer(salt=salt).unsign_object(text)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(pk, int) or not isinstance(nonce, str):
+        return None
+    return pk, nonce
+
+
 def open_link(text: str, now: datetime.datetime) -> Opened:
     """The link a token names and whether it can still be answered. Anything not signed by this site, not
     naming a link, or naming it with another nonce is INVALID; none of them says which."""
-    try:
-        pk, nonce = signing.Signer(salt=SALT).unsign_object(text)
-    except (signing.BadSignature, ValueError, TypeError):
+    signed = signed_row(text, SALT)
+    if signed is None:
         return Opened(State.INVALID)
-    if not isinstance(pk, int) or not isinstance(nonce, str):
-        return Opened(State.INVALID)
-    link = FollowUpLink.objects.select_related("follow_up__procedure__patient").filter(pk=pk).first()
-    if link is None or not constant_time_compare(link.nonce, nonce):
+    link = FollowUpLink.objects.select_related("follow_up__procedure__patient").filter(pk=signed[0]).first()
+    if link is None or not constant_time_compare(link.nonce, signed[1]):
         return Opened(State.INVALID)
     if link.answered_at is not None:
         return Opened(State.ANSWERED, link)

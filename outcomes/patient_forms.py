@@ -17,14 +17,24 @@ NRS_CHOICES = [(n, str(n)) for n in range(11)]
 RELIEF_CHOICES = [(pct, f"{pct}%") for pct in range(0, 101, 10)]
 
 
-def _pain_now() -> forms.TypedChoiceField:
+def tap_question(label: str, help_text: str, choices: list[tuple[int, str]], missing: str) -> forms.TypedChoiceField:
+    """A question answered by tapping one of a row of numbers (pain 0–10, relief 0–100%), `missing` said if none."""
     return forms.TypedChoiceField(
-        label="How bad is your pain right now?",
-        help_text="0 is no pain; 10 is the worst pain you can imagine.",
-        choices=NRS_CHOICES,
+        label=label,
+        help_text=help_text,
+        choices=choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a number from 0 to 10 for your pain now."},
+        error_messages={"required": missing},
+    )
+
+
+def _pain_now() -> forms.TypedChoiceField:
+    return tap_question(
+        "How bad is your pain right now?",
+        "0 is no pain; 10 is the worst pain you can imagine.",
+        NRS_CHOICES,
+        "Choose a number from 0 to 10 for your pain now.",
     )
 
 
@@ -32,13 +42,11 @@ class PatientReportForm(WithQuestionnaires):
     """A follow-up answered through a link: what a nurse would ask on the phone."""
 
     nrs = _pain_now()
-    relief_pct = forms.TypedChoiceField(
-        label="How much better is your pain since the procedure?",
-        help_text="0% is no better at all; 100% is completely gone.",
-        choices=RELIEF_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how much better your pain is, from 0% to 100%."},
+    relief_pct = tap_question(
+        "How much better is your pain since the procedure?",
+        "0% is no better at all; 100% is completely gone.",
+        RELIEF_CHOICES,
+        "Choose how much better your pain is, from 0% to 100%.",
     )
     relief_days = forms.IntegerField(
         label="If the relief has worn off: how many days did it last?",
