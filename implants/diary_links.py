@@ -58,7 +58,7 @@ def open_link(text: str, now: datetime.datetime) -> Opened:
         return Opened(State.INVALID)
     if link.answered_at is not None:
         return Opened(State.ANSWERED, link)
-    recorded = DiaryEntry.objects.filter(pathway=link.pathway_id, day=link.day, voided_at__isnull=True).exists()
+    recorded = DiaryEntry.objects.kept().filter(pathway=link.pathway_id, day=link.day).exists()
     if link.pathway.is_closed or recorded:
         return Opened(State.CLOSED, link)
     if now >= link.expires_at:

@@ -7,6 +7,7 @@ refill worklist read one indexed row. Nothing here is deleted: entries in error 
 """
 
 import datetime
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -160,13 +161,23 @@ class Pathway(models.Model):
         )
 
 
+class KeptQuerySet(models.QuerySet[Any]):
+    def kept(self) -> Self:
+        """The entries not voided: what the diary's summary, the due date and the pages count."""
+        return self.filter(voided_at__isnull=True)
+
+
 class Voidable(models.Model):
+    """An entry never deleted: voided with a reason, kept struck through."""
+
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     void_reason = models.CharField(max_length=300, blank=True)
     entered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = KeptQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -71,9 +71,8 @@ def pathway_trial(*, pathway: Pathway, start: datetime.date, end: datetime.date 
         raise ValidationError("The device is implanted: the trial's dates are part of the record now.")
     if end is not None and end < start:
         raise ValidationError({"trial_end": "The trial cannot end before it starts."})
-    outside = locked.diary.filter(voided_at__isnull=True).exclude(day__gte=start)
-    if end is not None:
-        outside = locked.diary.filter(voided_at__isnull=True).exclude(day__gte=start, day__lte=end)
+    kept = locked.diary.kept()
+    outside = kept.exclude(day__gte=start) if end is None else kept.exclude(day__gte=start, day__lte=end)
     first = outside.order_by("day").first()
     if first is not None:
         raise ValidationError({"trial_start": f"The diary has an entry for {first.day:%Y-%m-%d}, outside these dates."})
@@ -84,7 +83,7 @@ def pathway_trial(*, pathway: Pathway, start: datetime.date, end: datetime.date 
 
 
 def _summarise_diary(pathway: Pathway) -> None:
-    kept = pathway.diary.filter(voided_at__isnull=True).aggregate(days=Count("pk"), total=Sum("relief_pct"))
+    kept = pathway.diary.kept().aggregate(days=Count("pk"), total=Sum("relief_pct"))
     pathway.diary_days, pathway.diary_relief_total = kept["days"], kept["total"] or 0
     pathway.save(update_fields=["diary_days", "diary_relief_total"])
 
@@ -101,7 +100,7 @@ def diary_add(
         end = f"{locked.trial_end:%Y-%m-%d}" if locked.trial_end else "today"
         raise ValidationError({"day": f"Enter a day of the trial: {locked.trial_start:%Y-%m-%d} to {end}."})
     _not_future("day", day, "diary day")
-    if locked.diary.filter(day=day, voided_at__isnull=True).exists():
+    if locked.diary.kept().filter(day=day).exists():
         raise ValidationError({"day": f"{day:%a %-d %b} is already recorded: void it first to correct it."})
     entry = DiaryEntry(
         pathway=locked, day=day, nrs=nrs, relief_pct=relief_pct, note=note, entered_by=by, by_patient=by is None
@@ -238,8 +237,13 @@ def reprogramming_void(*, entry: Reprogramming, reason: str, by: User) -> None:
     _void(entry, reason, by)
 
 
+def latest_refill(pathway: Pathway) -> Refill | None:
+    """The refill that set the pump's next due date: the latest not voided."""
+    return pathway.refills.kept().order_by("-on", "-pk").first()
+
+
 def _latest_due(pathway: Pathway) -> None:
-    latest = pathway.refills.filter(voided_at__isnull=True).order_by("-on", "-pk").first()
+    latest = latest_refill(pathway)
     pathway.next_refill_due = latest.next_due_on if latest else None
     pathway.save(update_fields=["next_refill_due"])
 

@@ -69,7 +69,7 @@ class Step:
 
 def _diary_next_day(pathway: Pathway, today: datetime.date) -> dict[str, Any]:
     """The day after the last one recorded (quick entry of a week's diary), or the trial's first day."""
-    last = pathway.diary.filter(voided_at__isnull=True).order_by("-day").values_list("day", flat=True).first()
+    last = pathway.diary.kept().order_by("-day").values_list("day", flat=True).first()
     day = last + datetime.timedelta(days=1) if last else pathway.trial_start
     return {"day": min(day, today) if day else today}
 
@@ -78,14 +78,14 @@ def _implant_initial(pathway: Pathway, today: datetime.date) -> dict[str, Any]:
     implant = getattr(pathway, "implant", None)
     if implant is None:
         return {"implanted_on": today}
-    fields = ("implanted_on", "manufacturer", "model", "serial", "location", "lead_tip_level", "lead_type")
-    more = ("lead_model", "lead_serials", "reservoir_ml")
-    return {field: getattr(implant, field) for field in (*fields, *more)}
+    # The union of both devices' forms; each form takes the fields it has.
+    fields = forms.StimulatorImplantForm.base_fields.keys() | forms.PumpImplantForm.base_fields.keys()
+    return {field: getattr(implant, field) for field in fields if field != "override_reason"}
 
 
 def _last_refill(pathway: Pathway, today: datetime.date) -> dict[str, Any]:
     """The last refill's drug and strengths: most refills repeat them."""
-    last = pathway.refills.filter(voided_at__isnull=True).order_by("-on", "-pk").first()
+    last = services.latest_refill(pathway)
     if last is None:
         return {"on": today}
     return {
@@ -235,14 +235,16 @@ def _page(
                 )
     # A refused post whose form the page does not show (a row's void, a closed pathway) is said above it all.
     unshown = [form for name, form in (bound or {}).items() if name not in forms_shown]
+    said = summary(record, today)
     context = {
-        "s": summary(record, today),
+        "s": said,
         "p": record,
         "implant": getattr(record, "implant", None),
         "forms": forms_shown,
         "refused": [error for form in unshown for errors in form.errors.values() for error in errors],
         "can_void": request.user.has_perm(CHANGE) and not record.is_closed,
-        "implant_warning": services.implant_warning(record)
+        # Judged by the rule read with the pathway (`with_rule`), as the summary is.
+        "implant_warning": rules.implant_warning(record.facts(), said["rule"])
         if "implant" in forms_shown and not hasattr(record, "implant")
         else None,
         "diary": record.diary.select_related("entered_by").order_by("day", "pk"),
@@ -270,12 +272,27 @@ class RefillRow:
         return (self.today - self.due).days
 
 
+def _refill_row(row: Any, today: datetime.date) -> RefillRow:
+    due = row.next_refill_due
+    assert due is not None  # the worklist reads only pumps with a due date
+    return RefillRow(
+        pathway=row,
+        due=due,
+        drug=row.last_drug,
+        concentration=row.last_concentration,
+        next_visit=row.next_visit,
+        # Compared in the clinic's time zone: a visit at 8 pm on the due day is on time.
+        visit_late=row.next_visit is not None and timezone.localdate(row.next_visit) > due,
+        today=today,
+    )
+
+
 @permission_required("implants.view_refill_worklist")
 def refills(request: HttpRequest) -> HttpResponse:
     """Open pumps whose refill is missed or due soon, most urgent first, from the due-date index; with the last
     refill's drug and the patient's next booked visit, each read in the same query."""
     today = timezone.localdate()
-    last = Refill.objects.filter(pathway=OuterRef("pk"), voided_at__isnull=True).order_by("-on", "-pk")
+    last = Refill.objects.kept().filter(pathway=OuterRef("pk")).order_by("-on", "-pk")
     next_visit = (
         Appointment.objects.holding_slot()
         .filter(patient=OuterRef("patient"), starts_at__gte=timezone.now())
@@ -297,20 +314,7 @@ def refills(request: HttpRequest) -> HttpResponse:
         )
         .order_by("next_refill_due", "pk")[:REFILL_ROWS]
     )
-    rows = [
-        RefillRow(
-            pathway=row,
-            due=row.next_refill_due or today,
-            drug=row.last_drug,
-            concentration=row.last_concentration,
-            next_visit=row.next_visit,
-            # Compared in the clinic's time zone: a visit at 8 pm on the due day is on time.
-            visit_late=row.next_visit is not None
-            and timezone.localdate(row.next_visit) > (row.next_refill_due or today),
-            today=today,
-        )
-        for row in due
-    ]
+    rows = [_refill_row(row, today) for row in due]
     context = {
         "missed": [row for row in rows if row.due < today],
         "soon": [row for row in rows if row.due >= today],
