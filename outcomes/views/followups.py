@@ -28,7 +28,7 @@ from procedures.models import ProcedureSite
 
 UPCOMING_DAYS = 7
 # Calls per page of a section: the overdue backlog of a large clinic runs to tens of thousands.
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # On the page with every section, today's calls come first; of the overdue and the upcoming ones, the first few
 # and how many there are, with a link to page through them.
 PREVIEW_SIZE = 10
