@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -103,9 +103,9 @@ def off_text(leave: TimeOff) -> str:
     return f"Off: {leave.reason}" if leave.reason else "Off"
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One 15-minute slot of one column."""
+class Cell(NamedTuple):
+    """One 15-minute slot of one column. A tuple: a busy day's grid builds 1,300 of them, and a frozen dataclass
+    took four times as long to build each."""
 
     row: int
     minute: int

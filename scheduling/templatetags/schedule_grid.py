@@ -29,14 +29,17 @@ def slot_cells(column: Column, can_book: bool) -> SafeString:
     book = column.book_url
     booking = can_book and column.pk is not None
     query, who = f"?{escape(column.param)}={column.pk}&amp;start=", escape(column.who)
+    # `Cell.start` without a strftime of the same day for each of the column's cells.
+    day = f"{column.cells[0].day:%Y-%m-%d}T" if column.cells else ""
     cells = []
     for cell in column.cells:
         shade = ("" if cell.working else " cal-off") + (" cal-hour" if cell.on_hour else "")
         link = ""
         if booking and cell.bookable:
+            label = cell.label
             link = (
-                f'<a class="cal-book" href="{book}{query}{cell.start}" aria-label="Book {cell.label} {who}">'
-                f"+ Book {cell.label}</a>"
+                f'<a class="cal-book" href="{book}{query}{day}{label}" aria-label="Book {label} {who}">'
+                f"+ Book {label}</a>"
             )
         cells.append(f'<div class="cal-cell{shade}" style="grid-row: {cell.row}">{link}</div>')
     return mark_safe("".join(cells))  # every value above is escaped, or built here from numbers

@@ -38,9 +38,7 @@ def test_on_postgresql_the_patients_are_rewritten_in_name_order_and_searches_fin
     assert _names_as_stored() == sorted(NAMES)
     assert [p.pk for p in Patient.objects.find("nguy", size=25).patients] == found_before
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indisclustered FROM pg_index WHERE indexrelid = 'patient_name_idx'::regclass"
-        )
+        cursor.execute("SELECT indisclustered FROM pg_index WHERE indexrelid = 'patient_name_idx'::regclass")
         assert cursor.fetchone() == (True,)
     # Registering goes on as before, and a second run is harmless.
     factories.patient(last_name="Aaron")
