@@ -53,19 +53,23 @@ lint: install-dev
 	@# Production static files must build offline (whitenoise's manifest needs every source map).
 	DEBUG=0 SECRET_KEY=collectstatic-check STATIC_ROOT=$$(mktemp -d) $(BIN)/python manage.py collectstatic --noinput -v0
 
+# One worker per core, a test file to a worker: module-scoped fixtures (the demo clinic) are still made once.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 pytest: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The date-sensitive suites again on days that break date arithmetic: month ends, a leap day, a weekend,
 # and New York's two clock changes (a 23-hour and a 25-hour day). PINPOINT_TODAY: see tests/conftest.py.
 TEST_DATES := 2026-02-28 2026-03-01 2026-03-08 2026-11-01 2026-12-05 2028-02-29
 DATE_SUITES := tests/procedures tests/outcomes tests/scheduling tests/patients tests/authorizations tests/implants
 
-# Every day runs even after one fails, so a single run shows each day that breaks.
+# Every day runs even after one fails, so a single run shows each day that breaks. Files marked fixed_days set
+# each day they run on themselves, so they would only repeat the first run.
 test-dates: install-dev
 	@failed=""; for day in $(TEST_DATES); do \
 		echo "== tests on $$day"; \
-		PINPOINT_TODAY=$$day $(BIN)/pytest -q -m "not browser" $(DATE_SUITES) || failed="$$failed $$day"; \
+		PINPOINT_TODAY=$$day $(BIN)/pytest -q $(PYTEST_PARALLEL) -m "not browser and not fixed_days" $(DATE_SUITES) || failed="$$failed $$day"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "== failed on:$$failed"; exit 1; fi
 

@@ -5,14 +5,17 @@ import io
 import os
 import shutil
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import transaction
+from pytest_django.plugin import blocking_manager_key
 
 from clinic import sms
 from clinic.roles import Role, sync_roles
@@ -56,9 +59,41 @@ def _travel_to_pinpoint_today(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # schemathesis names each API operation's test "name[GET /path]" but gives them all the function's node id;
+    # pytest-xdist hands tests to its workers by node id, so all but one operation would never run.
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and not item.nodeid.endswith("]"):
+            item._id = coerce_node_id(f"{item.nodeid}[{label}]")
+    seen = Counter(item.nodeid for item in items)
+    if twice := [nodeid for nodeid, count in seen.items() if count > 1]:
+        raise pytest.UsageError(f"Tests share a node id, so a parallel run would skip all but one: {twice}")
     # Browser tests last: fast tests report first, and the live server (with its request threads'
     # database sessions) only starts once the rest of the suite is done.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """Whether the test runs outside a rolled-back transaction, so pytest-django empties every table after it."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A test that emptied the tables puts the shipped data back for the tests after it.
+
+    Run in one process, pytest-django orders such tests after the others; spread over workers a test file at a
+    time, the next file on the same worker may be any, and it expects what the migrations ship.
+    """
+    result = yield
+    if nextitem is not None and _flushes(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            replay_data_migrations()
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,8 @@ from tests import factories
 from tests.clock import on_clinic_day
 from tests.procedures.test_admin import rule_form_data
 
-pytestmark = pytest.mark.django_db
+# Every test travels to DAY and the days after it: the suite's own "today" never reaches them.
+pytestmark = [pytest.mark.django_db, pytest.mark.fixed_days]
 
 DAY = datetime.date(2026, 11, 30)
 PLANS = [
