@@ -9,18 +9,18 @@ How a procedure becomes a `rules.Response`:
   because "still ongoing at the call" means ongoing on that day; ``lasted_days`` is ``relief_days`` (empty =
   ongoing). The engine derives best relief and sustained days from these, per rule threshold.
 
-Queries: `responses_of` costs two (the procedures, then their recorded calls) and builds no model instances,
+Queries: `responses_of` costs one (the procedures joined to their recorded calls) and builds no model instances,
 so the rules read a patient's whole history cheaply; `procedures_of` costs three (procedures with their type,
 sites, recorded follow-ups) and is what pages display (the responses and `outcomes.trajectory`), limited to the
-most recent with `last`. `engine_rules` costs one; the procedure-form advisor runs one, or three when a rule
+most recent with `last`. `engine_rules` costs one; the procedure-form advisor runs one, or two when a rule
 concerns the proposed family.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Collection, Iterable
+from itertools import groupby
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import FilteredRelation, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from clinic import reference
@@ -68,24 +68,40 @@ def latest_procedures_of(patient: Patient, last: int) -> list[Procedure]:
 
 def responses_of(patient: Patient, *, families: Collection[str] | None = None) -> list[rules.Response]:
     """Every procedure of the patient that counts (of these families, if given) as the engine reads it, oldest
-    first: two queries of plain values, whatever the length of the history."""
+    first: one query of plain values, a row for each recorded call (or one for a procedure with none), whatever
+    the length of the history. It runs with every live limit check, where a query of its own for the calls
+    cost as much again."""
     counting = Procedure.objects.valid().for_patient(patient)
     if families is not None:
         counting = counting.filter(procedure_type__family__in=families)
     # The clinic's zone is looked up once: `timezone.localdate` per value did it for every call and procedure.
     zone = timezone.get_current_timezone()
-    calls: dict[int, list[tuple[datetime.date, int | None, int | None]]] = defaultdict(list)
-    recorded = FollowUp.objects.filter(status=FollowUpStatus.DONE, procedure__in=counting).order_by("recorded_at", "pk")
-    for procedure_id, recorded_at, due_on, relief_pct, relief_days in recorded.values_list(
-        "procedure_id", "recorded_at", "due_on", "relief_pct", "relief_days"
-    ):
-        calls[procedure_id].append((_call_time(recorded_at, due_on).astimezone(zone).date(), relief_pct, relief_days))
-    return [
-        _response(pk, performed_at.astimezone(zone).date(), family, intent, label, relief, calls[pk])
-        for pk, performed_at, family, intent, label, relief in counting.order_by("performed_at", "pk").values_list(
-            "pk", "performed_at", "procedure_type__family", "intent", "procedure_type__name", "relief_post_pct"
+    rows = (
+        counting.annotate(call=FilteredRelation("follow_ups", condition=Q(follow_ups__status=FollowUpStatus.DONE)))
+        .order_by("performed_at", "pk", "call__recorded_at", "call__pk")
+        .values_list(
+            "pk",
+            "performed_at",
+            "procedure_type__family",
+            "intent",
+            "procedure_type__name",
+            "relief_post_pct",
+            "call__pk",
+            "call__recorded_at",
+            "call__due_on",
+            "call__relief_pct",
+            "call__relief_days",
         )
-    ]
+    )
+    responses: list[rules.Response] = []
+    for (pk, performed_at, family, intent, label, relief), calls in groupby(rows, key=lambda row: row[:6]):
+        recorded = [
+            (_call_time(recorded_at, due_on).astimezone(zone).date(), relief_pct, relief_days)
+            for *_procedure, call_pk, recorded_at, due_on, relief_pct, relief_days in calls
+            if call_pk is not None
+        ]
+        responses.append(_response(pk, performed_at.astimezone(zone).date(), family, intent, label, relief, recorded))
+    return responses
 
 
 def recorded_follow_ups(procedure: Procedure) -> list[FollowUp]:

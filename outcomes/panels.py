@@ -109,7 +109,7 @@ def responses_context(procedures: list[Procedure], *, recent: int | None = None)
 
 def chart_panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     """The outcomes panel: candidacy lines from the whole history, the trajectory and responses of the most recent
-    procedures; six queries, and a fixed number of rows loaded, whatever the history's length."""
+    procedures; five queries, and a fixed number of rows loaded, whatever the history's length."""
     responses = responses_of(patient)
     recent = latest_procedures_of(patient, CHART_RESPONSES)
     families = {r.family for r in responses}

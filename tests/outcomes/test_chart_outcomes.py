@@ -222,17 +222,17 @@ def history(patient, count: int, start: int = 0) -> None:
             record(procedure, "2 weeks", relief=60, nrs=3)
 
 
-def test_the_panel_runs_six_queries_and_shows_the_latest_procedures_whatever_the_history_length(
+def test_the_panel_runs_five_queries_and_shows_the_latest_procedures_whatever_the_history_length(
     rf, physician, django_assert_num_queries
 ):
     patient = factories.patient()
     request = rf.get("/")
     request.user = physician
     history(patient, 2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         few = chart_panel_context(request, patient)
     history(patient, 13, start=2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         many = chart_panel_context(request, patient)
     assert (len(few["rows"]), len(many["rows"])) == (2, CHART_RESPONSES)
     assert (few["recent"], many["recent"], many["response_count"]) == (None, CHART_RESPONSES, 15)
@@ -267,7 +267,7 @@ def test_on_the_chart_the_panel_takes_the_latest_procedures_from_the_chart_load_
     alone = chart_panel_context(request, Patient.objects.get(pk=patient.pk))
     on_chart = Patient.objects.get(pk=patient.pk)
     procedures_panel(request, on_chart)
-    with django_assert_num_queries(4):  # the calls, the outcome rules' stamp, the whole history's values (2)
+    with django_assert_num_queries(3):  # the calls, the outcome rules' stamp, the whole history's values
         shared = chart_panel_context(request, on_chart)
 
     def shown(context: dict[str, Any]) -> list[tuple[int, tuple[Any, ...]]]:
