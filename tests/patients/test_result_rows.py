@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(html: str, mrn: str) -> str:
-    (row,) = [row for row in re.findall(r"<tr>.*?</tr>", html, re.S) if f"<td>{mrn}</td>" in row]
+    rows: list[str] = re.findall(r"<tr>.*?</tr>", html, re.S)
+    (row,) = [row for row in rows if f"<td>{mrn}</td>" in row]
     return row
 
 
