@@ -386,7 +386,7 @@ def test_a_page_of_visits_costs_the_same_queries_however_many_there_are(
     api, physician, size, django_assert_num_queries
 ):
     _visits(physician, size)
-    # The session, the user and their roles' permissions; the count; the page, every related row joined.
-    with django_assert_num_queries(5):
+    # The session, the user with their roles' permissions; the count; the page, every related row joined.
+    with django_assert_num_queries(4):
         response = api.get(LIST)
     assert response.json()["count"] == size + size // 2

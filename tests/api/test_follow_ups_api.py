@@ -207,8 +207,8 @@ def test_a_bad_filter_is_refused_with_its_name(api, query, field):
 def test_a_page_of_calls_costs_the_same_queries_however_many_there_are(api, size, django_assert_num_queries):
     for n in range(size):
         follow_up(days_ago=14 + n, **(CERVICAL if n % 2 else {}))
-    # The session, the user and their roles' permissions; the count; the page with its procedure, patient, type
+    # The session, the user with their roles' permissions; the count; the page with its procedure, patient, type
     # and recorder joined; the procedures' sites.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = api.get(LIST)
     assert response.json()["count"] == FollowUp.objects.count() >= size

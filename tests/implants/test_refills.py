@@ -123,7 +123,7 @@ def test_the_worklist_reads_a_fixed_number_of_queries_whatever_the_number_of_pum
 ):
     client.force_login(nurse)
     _due_pumps(3, nurse)
-    with django_assert_num_queries(4) as small:
+    with django_assert_num_queries(3) as small:
         client.get(reverse("implants:refills"))
     _due_pumps(15, nurse, first=3)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -112,12 +112,12 @@ def test_the_sheet_reads_its_visits_at_once_whatever_their_number(client, physic
     doctor = factories.physician_user()
     _visits(day, doctor, 2)
     client.force_login(physician)
-    # session, user, permissions, the physician asked for, the visits with their patients, rooms and procedures,
-    # the access log
-    with django_assert_num_queries(6):
+    # session, user with their permissions, the physician asked for, the visits with their patients, rooms and
+    # procedures, the access log
+    with django_assert_num_queries(5):
         printed(_sheet(client, day=day, physician=doctor.pk))
     _visits(day, doctor, 28, start=2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         printed(_sheet(client, day=day, physician=doctor.pk))
 
 
@@ -149,7 +149,7 @@ def test_a_day_of_1100_visits_is_read_in_the_same_queries(
 
     monkeypatch.setattr(views, "pdf_response", html_only)
     client.force_login(physician)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert _sheet(client, day=day, physician=doctor.pk).status_code == 200
     assert rendered[0].count("<tr") == 1101
 

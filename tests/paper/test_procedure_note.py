@@ -139,8 +139,9 @@ def test_printing_the_note_is_logged_as_reading_the_procedure(client, nurse):
 def test_the_note_runs_a_fixed_number_of_queries(client, physician, django_assert_num_queries):
     procedure = _tfesi(contrast_agent=None)
     client.force_login(physician)
-    # session, user, permissions (groups and the user's own), the procedure with its parts (3), the access log
-    with django_assert_num_queries(7):
+    # session, the user with their permissions (groups and the user's own), the procedure with its parts (3), the
+    # access log
+    with django_assert_num_queries(6):
         printed(_note(client, procedure))
 
 
