@@ -4,9 +4,13 @@ import datetime
 import re
 
 import pytest
+from django.core.paginator import Page
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from patients import services
+from patients.models import Found, Patient
+from patients.views import PAGE_SIZE, FoundPaginator
 from tests import factories
 from tests.clock import on_clinic_day
 
@@ -54,3 +58,14 @@ def test_a_row_without_phone_or_payer_shows_a_dash_and_an_archived_patient_is_ma
     assert row.count("<td>—</td>") + row.count('<td class="text-nowrap">—</td>') == 2
     assert '<span class="badge text-bg-secondary">archived</span>' in row
     assert "text-bg-warning" not in row
+
+
+@pytest.mark.parametrize(
+    ("matches", "said"),
+    [(3509, "3,509 patients matching “nguy”"), (5001, "More than 5,000 patients match “nguy”")],
+)
+def test_a_count_in_the_thousands_is_written_with_a_separator(matches, said):
+    paginator = FoundPaginator(Patient.objects.none(), "nguy", PAGE_SIZE)
+    paginator.found = Found([], matches, 5000)
+    html = render_to_string("patients/_results.html", {"page": Page([], 1, paginator), "rows": [], "query": "nguy"})
+    assert said in html
