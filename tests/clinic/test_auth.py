@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.db import connection, transaction
+from django.urls import reverse
 
 from clinic.roles import Role, user_roles
 
@@ -61,3 +62,16 @@ def test_the_permission_read_survives_a_new_connection_and_a_rolled_back_transac
     assert fresh(user).has_perm("procedures.add_procedure")
     user.groups.remove(Group.objects.get(name=Role.PHYSICIAN.value))
     assert not fresh(user).has_perm("procedures.add_procedure")
+
+
+def test_a_signed_in_page_reads_the_user_with_their_roles_and_a_deactivated_account_is_signed_out(client, make_user):
+    user = make_user("pat", Role.PHYSICIAN)
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.context["user"].pk == user.pk
+    # Built as the ORM builds it: SQLite's dates come back as text, converted.
+    assert response.context["user"].date_joined == user.date_joined
+    assert user_roles(response.context["user"]) == [Role.PHYSICIAN.value]
+    assert response.context["user"].has_perm("procedures.add_procedure")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get(reverse("home")).status_code == 302
