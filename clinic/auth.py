@@ -54,6 +54,9 @@ def _access_sql(user: str, marker: str) -> str:
     )
 
 
+USER_FIELDS = User._meta.concrete_fields
+
+
 def _user_access_sql(user: str, marker: str) -> str:
     """The user's row beside each row of `_access_sql`: the user's columns repeat on each (a score of rows at most),
     and stand alone, once, for a user with no role or permission."""
@@ -64,9 +67,6 @@ def _user_access_sql(user: str, marker: str) -> str:
     )
 
 
-USER_FIELDS = User._meta.concrete_fields
-
-
 # PostgreSQL plans the five-table query each time it is sent, which took most of its 0.6 ms on every page:
 # prepared once per connection, a page runs the saved plan (0.17 ms). A prepared statement outlives a rolled
 # back transaction and lasts as long as its connection. (A pooler that hands one client several server
@@ -75,11 +75,9 @@ _PREPARED = "clinic_user_access"
 _PREPARED_ON = "_clinic_user_access_prepared_on"
 
 
-AccessRow = tuple[str | None, str | None, str | None]  # group, app label, permission codename
-
-
 def _user_access_rows(user_pk: int) -> list[tuple[Any, ...]]:
-    """The user's columns (`USER_FIELDS`) and an `AccessRow` in each row; no row if there is no such user."""
+    """The user's columns (`USER_FIELDS`), then a group, app label and permission codename, in each row; no row
+    if there is no such user."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(_user_access_sql("%s", "%s"), [user_pk, user_pk, _DEVICE_ROW, user_pk, user_pk])

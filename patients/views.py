@@ -1,6 +1,5 @@
 import functools
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from patients.chart_record import chart_record
 from patients.forms import ArchiveForm, PatientForm, archive_reason_input
 from patients.models import COUNT_LIMIT, Found, Patient, PatientQuerySet
 from patients.search import MAX_QUERY
+from patients.templatetags.patient_rows import ResultRow
 
 PAGE_SIZE = 25
 # The chart shows the latest changes; the history page has them all.
@@ -65,12 +65,6 @@ class FoundPaginator(Paginator[Patient]):
             wanted = self.num_pages
             self.found = self.patients.find(self.query, start=(wanted - 1) * self.per_page, size=self.per_page)
         return Page(self.found.patients, wanted, self)
-
-
-class ResultRow(NamedTuple):
-    patient: Patient
-    chart_url: str
-    age: int
 
 
 def result_rows(patients: Iterable[Patient]) -> list[ResultRow]:

@@ -7,7 +7,7 @@ search's SQL. This writes the same HTML, every value escaped as the template esc
 
 from collections.abc import Iterable
 from html import escape
-from typing import Protocol
+from typing import NamedTuple
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -18,19 +18,16 @@ register = template.Library()
 NONE = "—"
 
 
-class Row(Protocol):
-    """What `patients.views.result_rows` gives for each patient."""
+class ResultRow(NamedTuple):
+    """A patient with their chart link and age, as `patients.views.result_rows` builds them."""
 
-    @property
-    def patient(self) -> Patient: ...
-    @property
-    def chart_url(self) -> str: ...
-    @property
-    def age(self) -> int: ...
+    patient: Patient
+    chart_url: str
+    age: int
 
 
 @register.simple_tag
-def patient_rows(rows: Iterable[Row]) -> SafeString:
+def patient_rows(rows: Iterable[ResultRow]) -> SafeString:
     """One `<tr>` a patient: name linking to the chart, MRN, birth date and age, phone, payer, safety badges."""
     lines = []
     for row in rows:
