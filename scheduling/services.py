@@ -4,12 +4,12 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Required, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateField, Q, TimeField, Value
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic import validators
@@ -19,7 +19,7 @@ from patients.models import Patient
 from procedures import exposure, limits
 from procedures.models import Procedure, ProcedureType
 from procedures.spine import LEVEL_ORDER
-from scheduling import booking_limits
+from scheduling import booking_limits, hours
 from scheduling.models import (
     FREEING_STATUSES,
     MAX_VISIT_MINUTES,
@@ -27,10 +27,8 @@ from scheduling.models import (
     Appointment,
     Room,
     Status,
-    TimeOff,
     VisitType,
     WaitlistEntry,
-    WorkingHours,
 )
 
 
@@ -80,47 +78,20 @@ def conflicts(patient: Patient, slot: Slot, *, exclude: int | None = None) -> li
     return sentences
 
 
-class _Block(NamedTuple):
-    """A row of the physician's day: working hours (`starts`–`ends`), or time off (`off_from`–`off_to`)."""
-
-    off: bool
-    starts: datetime.time | None
-    ends: datetime.time | None
-    off_from: datetime.date | None
-    off_to: datetime.date | None
-    reason: str
-
-
-def _day_blocks(physician: User, day: datetime.date) -> list[_Block]:
-    """The physician's working hours on the weekday and any time off over the day, in one query: every booking
-    asks, and a second round trip was a tenth of a booking's time."""
-    none_time, none_date = Value(None, TimeField()), Value(None, DateField())
-    hours = (
-        WorkingHours.objects.filter(physician=physician, weekday=day.weekday())
-        .order_by()
-        .values_list(Value(False), "starts", "ends", none_date, none_date, Value(""))
-    )
-    off = (
-        TimeOff.objects.filter(physician=physician, starts_on__lte=day, ends_on__gte=day)
-        .order_by()
-        .values_list(Value(True), none_time, none_time, "starts_on", "ends_on", "reason")
-    )
-    return [_Block(bool(row[0]), *row[1:]) for row in hours.union(off, all=True)]
-
-
 def hours_warnings(slot: Slot) -> list[str]:
     """Outside working hours or on time off: a warning for the front desk, never a block."""
     start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
     name = staff_name(slot.physician)
-    blocks = _day_blocks(slot.physician, start.date())
+    blocks = hours.day_blocks(slot.physician.pk, start.date())
     off = sorted((b for b in blocks if b.off), key=lambda b: b.off_from or datetime.date.min)
-    hours = sorted((b for b in blocks if not b.off), key=lambda b: b.starts or datetime.time.min)
+    working = sorted((b for b in blocks if not b.off), key=lambda b: b.starts or datetime.time.min)
     warnings = [f"{name} is off {b.off_from}–{b.off_to}{': ' + b.reason if b.reason else ''}." for b in off]
     within = (
-        b.starts is not None and b.ends is not None and b.starts <= start.time() and end.time() <= b.ends for b in hours
+        b.starts is not None and b.ends is not None and b.starts <= start.time() and end.time() <= b.ends
+        for b in working
     )
     if not (any(within) and start.date() == end.date()):
-        listed = ", ".join(f"{b.starts:%H:%M}–{b.ends:%H:%M}" for b in hours) or "none"
+        listed = ", ".join(f"{b.starts:%H:%M}–{b.ends:%H:%M}" for b in working) or "none"
         warnings.append(f"Outside {name}'s working hours on {start:%A}s ({listed}).")
     return warnings
 
