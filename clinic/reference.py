@@ -13,7 +13,9 @@ A stamp row that is missing (a database flushed, as between tests) is put back w
 
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -28,11 +30,48 @@ _copies: dict[str, tuple[int, object]] = {}
 _lock = threading.Lock()
 
 
-def kept(name: str, load: Callable[[], T]) -> T:
-    """`load()`'s result as of the stamp `name` now has: the copy kept under it, else loaded and kept."""
-    stamp = ReferenceStamp.objects.filter(name=name).values_list("value", flat=True).first()
+class _Together:
+    """The stamps as one read found them, for the `read_together` block that made the read."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] | None = None
+
+
+_together: ContextVar[_Together | None] = ContextVar("reference_stamps_together", default=None)
+
+
+@contextmanager
+def read_together() -> Iterator[None]:
+    """Within the block, `kept` takes every stamp from one read of them all, made at its first use: work that
+    consults several kinds of reference data (the live limit check: the limit rules, then the outcome rules) reads
+    them in one query instead of one a kind. For reading only: a change made to reference data inside the block
+    would not be seen by the block's later reads."""
+    token = _together.set(_Together())
+    try:
+        yield
+    finally:
+        _together.reset(token)
+
+
+def _stamp(name: str) -> int:
+    together = _together.get()
+    stamp: int | None
+    if together is None:
+        stamp = ReferenceStamp.objects.filter(name=name).values_list("value", flat=True).first()
+    else:
+        if together.values is None:
+            together.values = dict(ReferenceStamp.objects.values_list("name", "value"))
+        stamp = together.values.get(name)
     if stamp is None:
         stamp = ReferenceStamp.objects.get_or_create(name=name, defaults={"value": fresh_value()})[0].value
+        if together is not None and together.values is not None:
+            together.values[name] = stamp
+    return stamp
+
+
+def kept(name: str, load: Callable[[], T]) -> T:
+    """`load()`'s result as of the stamp `name` now has: the copy kept under it, else loaded and kept."""
+    stamp = _stamp(name)
     held = _copies.get(name)
     if held is not None and held[0] == stamp:
         return held[1]  # type: ignore[return-value]

@@ -10,6 +10,7 @@ built on procedures) follow it.
 import datetime
 from dataclasses import dataclass, field
 
+from clinic import reference
 from procedures import extensions, limits
 from procedures.forms import EntryProblem, ProcedureEntry
 
@@ -48,9 +49,12 @@ def live_check(entry: ProcedureEntry, *, first_within: bool = False) -> LiveChec
     proposal = entry.proposal()
     if proposal is None:
         return LiveCheck(notes=notes)
-    checker = limits.LimitChecker(entry.patient)
-    check = checker.check(proposal)
-    first = None
-    if first_within and check.blocking:
-        first = checker.first_date_within(proposal)
-    return LiveCheck(check=check, advice=extensions.advice(entry.patient, proposal), notes=notes, first_within=first)
+    # The limit rules and the advisors' reference data (outcome rules) from one read of their stamps.
+    with reference.read_together():
+        checker = limits.LimitChecker(entry.patient)
+        check = checker.check(proposal)
+        first = None
+        if first_within and check.blocking:
+            first = checker.first_date_within(proposal)
+        advice = extensions.advice(entry.patient, proposal)
+    return LiveCheck(check=check, advice=advice, notes=notes, first_within=first)

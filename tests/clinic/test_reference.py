@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
+from clinic import reference
 from clinic.models import ReferenceStamp
 from outcomes.models import OutcomeRule
 from outcomes.outcome_rules import engine_rules
@@ -88,3 +89,30 @@ def test_a_stamp_lost_with_a_flushed_database_comes_back_and_rules_are_read_afre
     LimitRule.objects.filter(code="clinic-esi-6m").delete()  # the triggers find no stamp row to renew
     assert "clinic-esi-6m" not in limits_by_code()
     assert ReferenceStamp.objects.filter(name="limit rules").exists()
+
+
+def test_reads_made_together_take_every_stamp_from_one_query(django_assert_num_queries):
+    load_rule_sets()
+    engine_rules()
+    with reference.read_together(), django_assert_num_queries(1):
+        load_rule_sets()
+        engine_rules()
+        load_rule_sets()
+
+
+def test_a_stamp_missing_from_a_read_together_is_put_back_and_read_afresh():
+    with reference.read_together():
+        ReferenceStamp.objects.all().delete()
+        assert "clinic-esi-6m" in limits_by_code()
+        assert ReferenceStamp.objects.filter(name="limit rules").exists()
+        assert engine_rules()
+        assert ReferenceStamp.objects.filter(name="outcome rules").exists()
+
+
+def test_outside_the_block_each_read_sees_the_stamp_as_it_is_now():
+    with reference.read_together():
+        assert limits_by_code()["clinic-esi-6m"] == 3
+    LimitRule.objects.filter(code="clinic-esi-6m").update(limit=4)
+    assert limits_by_code()["clinic-esi-6m"] == 4
+    with reference.read_together():
+        assert limits_by_code()["clinic-esi-6m"] == 4
