@@ -184,6 +184,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A shared workstation at the front desk: a session ends after a quarter of an hour without a request
 # (clinic/idle.py), when the browser closes, and in any case after a working day.
+SESSION_ENGINE = "clinic.sessions"  # the database store, read in one plain statement
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 15)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
