@@ -45,7 +45,10 @@ def read_together() -> Iterator[None]:
     """Within the block, `kept` takes every stamp from one read of them all, made at its first use: work that
     consults several kinds of reference data (the live limit check: the limit rules, then the outcome rules) reads
     them in one query instead of one a kind. For reading only: a change made to reference data inside the block
-    would not be seen by the block's later reads."""
+    would not be seen by the block's later reads. A block within another shares the outer one's read."""
+    if _together.get() is not None:
+        yield
+        return
     token = _together.set(_Together())
     try:
         yield
@@ -69,15 +72,17 @@ def _stamp(name: str) -> int:
     return stamp
 
 
-def kept(name: str, load: Callable[[], T]) -> T:
-    """`load()`'s result as of the stamp `name` now has: the copy kept under it, else loaded and kept."""
+def kept(name: str, load: Callable[[], T], *, copy: str = "") -> T:
+    """`load()`'s result as of the stamp `name` now has: the copy kept under it, else loaded and kept. `copy` names
+    the copy when one stamp keeps several (the procedure types and the drugs, both under "procedure names")."""
     stamp = _stamp(name)
-    held = _copies.get(name)
+    key = f"{name}: {copy}" if copy else name
+    held = _copies.get(key)
     if held is not None and held[0] == stamp:
         return held[1]  # type: ignore[return-value]
     value = load()
     with _lock:
-        _copies[name] = (stamp, value)
+        _copies[key] = (stamp, value)
     return value
 
 

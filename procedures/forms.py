@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
-from clinic.forms import ReasonField
+from clinic.forms import KeptChoiceField, ReasonField
 from clinic.roles import Role, has_role
 from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
 from procedures import exposure, limits, spine
-from procedures.models import Approach, Complication, Drug, Intent, Procedure, ProcedureType, Side
+from procedures.models import CATALOG_STAMP, Approach, Complication, Drug, Intent, Procedure, ProcedureType, Side
 from procedures.services import MedicationInput, RecordFields, SiteInput
 
 ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
@@ -44,6 +44,9 @@ class FixedChoiceField(forms.ChoiceField):
 
 class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
     performed_by = PhysicianChoiceField(label="Performing physician")
+    procedure_type = KeptChoiceField(
+        ProcedureType.objects.active(), stamp=CATALOG_STAMP, copy="active procedure types", label="Procedure"
+    )
     intent = forms.ChoiceField(
         choices=[("", "Usual for the procedure"), *Intent.choices], required=False, label="Intent"
     )
@@ -118,7 +121,6 @@ class ProcedureForm(forms.ModelForm[Procedure], OpenedVersion, OnceToken):
         for field in self.fields.values():
             if validators.typed_text(field):
                 field.validators.append(validators.validate_plain_text)
-        self.fields["procedure_type"].queryset = ProcedureType.objects.active()  # type: ignore[attr-defined]
         self.fields["contrast_agent"].queryset = Drug.objects.filter(  # type: ignore[attr-defined]
             drug_class=Drug.DrugClass.CONTRAST, active=True
         )
@@ -278,13 +280,18 @@ class DoseField(forms.DecimalField):
 
 
 class MedicationForm(forms.Form):
-    drug = forms.ModelChoiceField(queryset=Drug.objects.none(), required=False, label="Drug")
+    drug = KeptChoiceField(
+        Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST),
+        stamp=CATALOG_STAMP,
+        copy="active drugs but contrast",
+        required=False,
+        label="Drug",
+    )
     dose_mg = DoseField(required=False, max_digits=7, decimal_places=2, label="Dose (mg)")
     volume_ml = forms.DecimalField(required=False, max_digits=5, decimal_places=1, min_value=0.1, label="Volume (mL)")
 
-    def __init__(self, *args: Any, drugs: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["drug"].queryset = drugs  # type: ignore[attr-defined]
         number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         for name, label in (("drug", "Drug"), ("dose_mg", "Dose (mg)"), ("volume_ml", "Volume (mL)")):
             self.fields[name].label = f"{label} {number}"
@@ -381,7 +388,6 @@ class ProcedureEntry:
         )
         site_initial, med_initial = self._initial_parts(instance)
         site_initial = site_initial or initial_sites or []
-        drugs = Drug.objects.filter(active=True).exclude(drug_class=Drug.DrugClass.CONTRAST)
         site_rows = max(SITE_ROWS, len(site_initial) + 1)
         medication_rows = max(MEDICATION_ROWS, len(med_initial) + 1)
         if checking:
@@ -394,9 +400,7 @@ class ProcedureEntry:
             for i in range(site_rows)
         ]
         self.medication_forms = [
-            MedicationForm(
-                data, prefix=f"med-{i}", drugs=drugs, initial=med_initial[i] if i < len(med_initial) else None
-            )
+            MedicationForm(data, prefix=f"med-{i}", initial=med_initial[i] if i < len(med_initial) else None)
             for i in range(medication_rows)
         ]
         self.site_error = ""

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic import reference
 from clinic.access import Kind, log_access
 from clinic.redirects import next_url
 from clinic.roles import permission_required, require, staff_user
@@ -139,9 +140,12 @@ def procedure_check(request: HttpRequest) -> HttpResponse:
     procedure_id = record_id(request.POST.get("procedure"))
     if procedure_id is not None:
         instance = _get_procedure(request, procedure_id, "procedures.change_procedure")
-    entry = ProcedureEntry(request.POST, patient=patient, user=staff_user(request), instance=instance, checking=True)
-    entry.is_valid()
-    check, advice = _check(entry)
+    # The entry's procedure type and drugs, and then the limit and outcome rules, from one read of their stamps.
+    with reference.read_together():
+        user = staff_user(request)
+        entry = ProcedureEntry(request.POST, patient=patient, user=user, instance=instance, checking=True)
+        entry.is_valid()
+        check, advice = _check(entry)
     return render(request, "procedures/_check.html", {"entry": entry, "check": check, "advice": advice})
 
 

@@ -8,12 +8,12 @@ from django import forms
 
 from clinic import validators
 from clinic.concurrency import OnceToken, OpenedVersion
-from clinic.forms import ReasonField
+from clinic.forms import KeptChoiceField, ReasonField
 from clinic.staff import PhysicianChoiceField
 from patients.models import Patient
-from procedures.models import ProcedureType, Side
+from procedures.models import CATALOG_STAMP, ProcedureType, Side
 from scheduling import services
-from scheduling.models import DEFAULT_MINUTES, MAX_VISIT_MINUTES, Appointment, Room, VisitType
+from scheduling.models import DEFAULT_MINUTES, MAX_VISIT_MINUTES, ROOMS_STAMP, Appointment, Room, VisitType
 
 # The fields the limit check reads: an error in any of them means the check has not really run.
 LIMIT_FIELDS = ("physician", "room", "starts_at", "minutes", "procedure_type", "planned_levels", "planned_side")
@@ -23,8 +23,13 @@ class SlotForm(forms.Form):
     """Who, where and when; shared by booking and moving."""
 
     physician = PhysicianChoiceField(label="Physician")
-    room = forms.ModelChoiceField(
-        queryset=Room.objects.filter(active=True), required=False, label="Room", empty_label="No room"
+    room = KeptChoiceField(
+        Room.objects.filter(active=True),
+        stamp=ROOMS_STAMP,
+        copy="active rooms",
+        required=False,
+        label="Room",
+        empty_label="No room",
     )
     starts_at = forms.DateTimeField(
         label="Starts",
@@ -108,8 +113,12 @@ class BookingForm(SlotForm, OnceToken):
         error_messages={"required": "Choose the patient."},
     )
     visit_type = forms.ChoiceField(choices=VisitType.choices, label="Visit type", initial=VisitType.FOLLOW_UP)
-    procedure_type = forms.ModelChoiceField(
-        queryset=ProcedureType.objects.active(), required=False, label="Planned procedure"
+    procedure_type = KeptChoiceField(
+        ProcedureType.objects.active(),
+        stamp=CATALOG_STAMP,
+        copy="active procedure types",
+        required=False,
+        label="Planned procedure",
     )
     planned_levels = forms.CharField(required=False, label="Levels", help_text="e.g. L4-L5, L5-S1")
     planned_side = forms.ChoiceField(choices=[("", "—"), *Side.choices], required=False, label="Side")

@@ -24,6 +24,10 @@ from procedures.models import Procedure, ProcedureType, Side
 from procedures.spine import LEVEL_ORDER
 from scheduling.constraints import no_overlap
 
+# The reference stamp that triggers on the rooms renew on any write (migration 0010): forms find a posted room in
+# the copy of the active rooms each process keeps under it (`clinic.reference`).
+ROOMS_STAMP = "rooms"
+
 
 class Room(models.Model):
     class Kind(models.TextChoices):

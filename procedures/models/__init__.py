@@ -1,6 +1,6 @@
 """Procedure models, split by responsibility: the catalog, the limit rules, and the records."""
 
-from procedures.models.catalog import Approach, Drug, Family, Intent, ProcedureType
+from procedures.models.catalog import CATALOG_STAMP, Approach, Drug, Family, Intent, ProcedureType
 from procedures.models.records import (
     Complication,
     Guidance,
@@ -14,6 +14,7 @@ from procedures.models.rules import LimitRule, RuleSet
 from procedures.models.standing import StandingLimit, StandingLimitsComputed
 
 __all__ = [
+    "CATALOG_STAMP",
     "Approach",
     "Complication",
     "Drug",

@@ -65,6 +65,11 @@ CORTICOSTEROID_NAMES = (
 )
 
 
+# The reference stamp that triggers on the procedure types and the drugs renew on any write (migration 0010): the
+# copies of the catalog that forms and panels keep in each process are kept under it (`clinic.reference`).
+CATALOG_STAMP = "procedure names"
+
+
 class ProcedureTypeQuerySet(models.QuerySet["ProcedureType"]):
     def active(self) -> "ProcedureTypeQuerySet":
         return self.filter(active=True)

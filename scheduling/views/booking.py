@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic import reference
 from clinic.redirects import next_url
 from clinic.roles import Role, has_role, permission_required, require, staff_user
 from clinic.validators import record_id
@@ -74,6 +75,7 @@ def _waitlist_entry(pk: int | None) -> WaitlistEntry | None:
 
 
 @permission_required("scheduling.add_appointment")
+@reference.read_together()  # the form's room and procedure type, the hours and the rules from one read of their stamps
 def book(request: HttpRequest) -> HttpResponse:
     # A posted form shows what was posted: the link's prefill (and the queries behind it) would go unseen.
     form = BookingForm(_taking_offer(request), initial=None if request.method == "POST" else _initial_booking(request))

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from clinic import reference
 from clinic.roles import permission_required, require
 from clinic.validators import record_id
 from scheduling import booking_limits
@@ -14,6 +15,7 @@ from scheduling.models import Appointment
 
 @require_POST
 @permission_required("scheduling.add_appointment")
+@reference.read_together()  # the form's room and procedure type, the hours and the rules from one read of their stamps
 def limit_check(request: HttpRequest) -> HttpResponse:
     """What booking (or, with `appointment`, moving) this visit would do to the patient's limits."""
     visit: Appointment | None
