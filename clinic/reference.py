@@ -13,7 +13,7 @@ A stamp row that is missing (a database flushed, as between tests) is put back w
 
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -127,61 +127,83 @@ class StampFunction(Operation):
 
 class StampTriggers(Operation):
     """The stamp row `name` and the triggers that renew it on any write to `tables`; with `columns`, an update
-    renews it only when it sets one of them (a login's `last_login` is no change to the staff's names)."""
+    renews it only when it sets one of them (a login's `last_login` is no change to the staff's names): one list for
+    every table, or a list by table (a table not named there renews it on any update). `trigger` names the
+    triggers, `<table>_<trigger>`, for a table that carries another stamp's triggers already."""
 
     reversible = True
 
-    def __init__(self, name: str, tables: Sequence[str], columns: Sequence[str] = ()) -> None:
-        self.name, self.tables, self.columns = name, tuple(tables), tuple(columns)
+    def __init__(
+        self,
+        name: str,
+        tables: Sequence[str],
+        columns: Sequence[str] | Mapping[str, Sequence[str]] = (),
+        trigger: str = "stamp",
+    ) -> None:
+        self.name, self.tables, self.trigger = name, tuple(tables), trigger
+        self.columns = {t: tuple(c) for t, c in columns.items()} if isinstance(columns, Mapping) else tuple(columns)
 
     def state_forwards(self, app_label: str, state: Any) -> None:
         pass
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        install_stamp(schema_editor, self.name, self.tables, self.columns)
+        install_stamp(schema_editor, self.name, self.tables, self.columns, self.trigger)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        remove_stamp(schema_editor, self.name, self.tables)
+        remove_stamp(schema_editor, self.name, self.tables, self.trigger)
 
     def describe(self) -> str:
         return f"Triggers renewing the {self.name} stamp"
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        columns = {"columns": list(self.columns)} if self.columns else {}
-        return self.__class__.__qualname__, [self.name, list(self.tables)], columns
+        options: dict[str, Any] = {}
+        if self.columns:
+            options["columns"] = (
+                {t: list(c) for t, c in self.columns.items()} if isinstance(self.columns, dict) else list(self.columns)
+            )
+        if self.trigger != "stamp":
+            options["trigger"] = self.trigger
+        return self.__class__.__qualname__, [self.name, list(self.tables)], options
 
 
 def install_stamp(
-    schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str], columns: Sequence[str] = ()
+    schema_editor: BaseDatabaseSchemaEditor,
+    name: str,
+    tables: Sequence[str],
+    columns: Sequence[str] | Mapping[str, Sequence[str]] = (),
+    trigger: str = "stamp",
 ) -> None:
     """The stamp row `name`, and triggers that renew it on any write to `tables` (updates: of `columns`, if any)."""
     vendor = schema_editor.connection.vendor
-    update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
     schema_editor.execute("INSERT INTO clinic_referencestamp (name, value) VALUES (%s, %s)", [name, fresh_value()])
     for table in tables:
+        watched = columns.get(table, ()) if isinstance(columns, Mapping) else columns
+        update = f"UPDATE OF {', '.join(watched)}" if watched else "UPDATE"
         if vendor == "postgresql":
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_stamp AFTER INSERT OR {update} OR DELETE OR TRUNCATE ON {table} "
+                f"CREATE TRIGGER {table}_{trigger} AFTER INSERT OR {update} OR DELETE OR TRUNCATE ON {table} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION clinic_reference_stamp('{name}')"
             )
         else:
             for event in ("INSERT", update, "DELETE"):
                 schema_editor.execute(
-                    f"CREATE TRIGGER {table}_stamp_{event.split()[0].lower()} AFTER {event} ON {table} "
+                    f"CREATE TRIGGER {table}_{trigger}_{event.split()[0].lower()} AFTER {event} ON {table} "
                     # A random 63-bit value: SQLite has no sequences; abs() would overflow on the one extreme value.
                     f"BEGIN UPDATE clinic_referencestamp SET value = random() & 9223372036854775807 "
                     f"WHERE name = '{name}'; END"
                 )
 
 
-def remove_stamp(schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str]) -> None:
+def remove_stamp(
+    schema_editor: BaseDatabaseSchemaEditor, name: str, tables: Sequence[str], trigger: str = "stamp"
+) -> None:
     vendor = schema_editor.connection.vendor
     for table in tables:
         if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp ON {table}")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger} ON {table}")
         else:
             for event in ("insert", "update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}_{event}")
     schema_editor.execute("DELETE FROM clinic_referencestamp WHERE name = %s", [name])
 
 

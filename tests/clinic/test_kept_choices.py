@@ -1,5 +1,5 @@
-"""A posted room, procedure type or drug is found in the copy of the choices each process keeps under the table's
-stamp: no query of its own, and never a choice that a write, however made, has closed or removed."""
+"""A posted room, procedure type, drug or physician is found in the copy of the choices each process keeps under
+the table's stamp: no query of its own, and never a choice that a write, however made, has closed or removed."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -71,3 +71,63 @@ def test_contrast_is_not_a_medication_choice():
     contrast = Drug.objects.filter(drug_class=Drug.DrugClass.CONTRAST, active=True).first()
     assert contrast is not None
     assert refused(MedicationForm().fields["drug"], str(contrast.pk))
+
+
+def physician_field(**options):
+    from clinic.staff import PhysicianChoiceField
+
+    return PhysicianChoiceField(**options)
+
+
+def test_a_physician_is_found_with_no_query_of_its_own_once_the_stamps_are_read(physician, django_assert_num_queries):
+    physician_field().clean(str(physician.pk))
+    with reference.read_together(), django_assert_num_queries(1):
+        assert physician_field().clean(str(physician.pk)) == physician
+        assert SlotForm().fields["physician"].clean(physician.pk) == physician
+
+
+def test_a_physician_deactivated_given_another_role_or_made_an_integration_account_is_refused_at_once(
+    physician, make_user
+):
+    from django.contrib.auth.models import Group
+
+    from clinic.roles import Role
+
+    assert physician_field().clean(str(physician.pk)) == physician
+    physician.groups.set([Group.objects.get(name=Role.NURSE.value)])
+    assert refused(physician_field(), str(physician.pk))
+    physician.groups.set([Group.objects.get(name=Role.PHYSICIAN.value)])
+    assert physician_field().clean(str(physician.pk)) == physician
+    User = type(physician)
+    User.objects.filter(pk=physician.pk).update(is_active=False)
+    assert refused(physician_field(), str(physician.pk))
+    assert physician_field(include_inactive=True).clean(str(physician.pk)).pk == physician.pk
+    User.objects.filter(pk=physician.pk).update(is_active=True)
+    physician.refresh_from_db()
+    physician.set_unusable_password()
+    physician.save()
+    assert refused(physician_field(), str(physician.pk))
+    newcomer = make_user("nadia", Role.PHYSICIAN)
+    assert physician_field().clean(str(newcomer.pk)) == newcomer
+
+
+def test_a_login_leaves_the_kept_physicians_standing(client, physician, django_assert_num_queries):
+    physician_field().clean(str(physician.pk))
+    client.force_login(physician)  # sets last_login
+    with django_assert_num_queries(1):
+        assert physician_field().clean(str(physician.pk)) == physician
+
+
+def test_a_renamed_physician_is_named_anew(physician):
+    type(physician).objects.filter(pk=physician.pk).update(last_name="Ibarra")
+    assert physician_field().clean(str(physician.pk)).last_name == "Ibarra"
+
+
+def test_a_field_given_its_own_physicians_reads_them(physician, make_user, django_assert_num_queries):
+    from clinic.staff import physicians
+
+    other = make_user("olga", None)
+    field = physician_field(queryset=physicians())
+    assert refused(field, str(other.pk))
+    with django_assert_num_queries(1):
+        assert field.clean(str(physician.pk)) == physician
