@@ -50,6 +50,7 @@ class Timing:
     samples: list[float]  # milliseconds
     queries: int | None
     error: str = ""
+    sql_ms: float | None = None  # in-process (`in_process`)
 
     @property
     def p50(self) -> float | None:
@@ -209,29 +210,52 @@ def time_page(
 
 
 class QueryCounter:
-    """A database execute wrapper that counts every statement, savepoints included, as the debug log would."""
+    """A database execute wrapper that counts every statement, savepoints included, as the debug log would, and
+    adds up the time they take."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
-def count_queries(page: Page, users: Mapping[str, User]) -> tuple[int, int]:
-    """(queries, status) of a request through the test Client in this process: the second of two, as the timed
-    requests come after their warm-up ones, since the first may load what each process keeps (`clinic.reference`)."""
+# In-process requests whose statements are timed (the first of them is also counted): the median of a few, since
+# one request's SQL time swings with whatever else the machine is doing.
+SQL_SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class InProcess:
+    queries: int
+    status: int
+    sql_ms: float  # the time a request's statements took: the median of `SQL_SAMPLES` requests
+
+
+def in_process(page: Page, users: Mapping[str, User]) -> InProcess:
+    """A page's queries, status and SQL time through the test Client in this process, after a first request, as
+    the timed requests come after their warm-up ones, since the first may load what each process keeps
+    (`clinic.reference`)."""
     # A page that fails at scale is reported with its status, not raised.
     client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
     if page.role:
         client.force_login(users[page.role])
     _cancel_booking(client, page, _send(client, page))
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        response = _send(client, page)
-    _cancel_booking(client, page, response)
-    return counter.count, response.status_code
+    counted: list[tuple[QueryCounter, int]] = []
+    for _ in range(SQL_SAMPLES):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            response = _send(client, page)
+        _cancel_booking(client, page, response)
+        counted.append((counter, response.status_code))
+    first, status = counted[0]
+    return InProcess(first.count, status, statistics.median(c.seconds for c, _ in counted) * 1000)
 
 
 def _send(client: Client, page: Page) -> HttpResponseBase:

@@ -61,8 +61,8 @@ class Command(BaseCommand):
         if options["only"]:
             page_list = [page for page in page_list if any(text in page.name for text in options["only"])]
 
-        self.stdout.write("Counting queries in-process…")
-        queries = _count_queries(page_list, users)
+        self.stdout.write("Counting and timing queries in-process…")
+        measured = _in_process(page_list, users)
         conn_max_age = os.environ.get("DB_CONN_MAX_AGE") or "60"
         # The timed logins are password-only: no role is made to set up an authenticator first. The client speaks
         # plain HTTP to gunicorn on loopback, as the TLS proxy in front of it would: no redirect to HTTPS.
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             for name in users:
                 sessions[name] = runner.HttpSession(port)
                 sessions[name].login(name, PASSWORD)
-            for page, (count, count_status) in zip(page_list, queries, strict=True):
+            for page, found in zip(page_list, measured, strict=True):
                 samples, error = runner.time_page(
                     sessions[page.role or ANONYMOUS_KEY],
                     page,
@@ -82,13 +82,13 @@ class Command(BaseCommand):
                     options["warmup"],
                     options["max_seconds"],
                 )
-                if not error and count_status != page.expect:
-                    error = f"in-process status {count_status}"
-                timing = runner.Timing(page, samples, count, error)
+                if not error and found.status != page.expect:
+                    error = f"in-process status {found.status}"
+                timing = runner.Timing(page, samples, found.queries, error, found.sql_ms)
                 timings.append(timing)
                 self.stdout.write(
                     f"  {page.name:<48} p50 {report.ms(timing.p50):>8} ms  p95 {report.ms(timing.p95):>8} ms  "
-                    f"{count} queries{'  ' + error if error else ''}"
+                    f"{found.queries} queries, SQL {report.ms(found.sql_ms)} ms{'  ' + error if error else ''}"
                 )
             if options["only"]:
                 runner.remove_bench_bookings()
@@ -158,7 +158,7 @@ def _ensure_database() -> None:
             cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}")
 
 
-def _count_queries(page_list: list[Page], users: dict[str, User]) -> list[tuple[int, int]]:
+def _in_process(page_list: list[Page], users: dict[str, User]) -> list[runner.InProcess]:
     # The test Client's host, and plain static storage: the in-process run needs no collected manifest.
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
@@ -167,4 +167,4 @@ def _count_queries(page_list: list[Page], users: dict[str, User]) -> list[tuple[
         DEBUG=False,
         MFA_REQUIRED_ROLES=[],
     ):
-        return [runner.count_queries(page, users) for page in page_list]
+        return [runner.in_process(page, users) for page in page_list]
