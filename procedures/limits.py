@@ -5,7 +5,8 @@ Loads the rule sets and patients' histories in a fixed number of queries, hands 
 """
 
 import datetime
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -14,9 +15,11 @@ from functools import cached_property
 from django.utils import timezone
 
 from clinic import reference
+from patients import chart_stamp
 from patients.models import Patient
 from procedures import exposure, extensions, injections
 from procedures.models import (
+    CATALOG_STAMP,
     Drug,
     LimitRule,
     Procedure,
@@ -213,7 +216,7 @@ class LimitChecker:
         for, so that the checks of every date from today on (bookings) share the one read."""
         if self._since is None or since < self._since:
             start = min(since, lookback_start(self.rule_sets, timezone.localdate()))
-            self._recorded = histories([self.patient.pk], start).get(self.patient.pk, [])
+            self._recorded = recorded_history(self.patient.pk, start)
             self._since = start
         return [injection for injection in self._recorded if injection.on >= since]
 
@@ -246,6 +249,34 @@ class LimitChecker:
                 return None
             on = later
         return None
+
+
+# The recorded histories of the patients this process checked last, each kept under the patient's chart stamp and
+# the catalog's stamp (a type's usual intent and approach, and a drug's equivalence, shape the history), which
+# triggers renew in the transaction of any write to the records or the catalog (`patients.chart_stamp`): the live
+# check runs on every keystroke of one patient's entry, and a booking checks its patient several times.
+KEPT_HISTORIES = 256
+_kept_histories: OrderedDict[int, tuple[tuple[int, ...], datetime.date, list[exposure.Injection]]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def recorded_history(patient_id: int, since: datetime.date) -> list[exposure.Injection]:
+    """The patient's valid records from `since` on, or from earlier: the copy kept under the stamps they have now if
+    it reaches back that far (one query), else read (`histories`) and kept. The records are frozen values, so the
+    copy is shared; the list is the caller's own."""
+    stamps = chart_stamp.current(patient_id, (CATALOG_STAMP,))
+    if stamps is None:
+        return []
+    held = _kept_histories.get(patient_id)
+    if held is not None and held[0] == stamps and held[1] <= since:
+        return list(held[2])
+    found = histories([patient_id], since).get(patient_id, [])
+    with _kept_lock:
+        _kept_histories[patient_id] = (stamps, since, found)
+        _kept_histories.move_to_end(patient_id)
+        while len(_kept_histories) > KEPT_HISTORIES:
+            _kept_histories.popitem(last=False)
+    return list(found)
 
 
 def histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, list[exposure.Injection]]:
