@@ -26,9 +26,10 @@ from django.utils import timezone
 from clinic import reference
 from outcomes import rules
 from outcomes.models import FollowUp, FollowUpStatus, OutcomeRule
+from patients import chart_stamp
 from patients.models import Patient
 from procedures.exposure import Injection
-from procedures.models import Procedure
+from procedures.models import CATALOG_STAMP, Procedure
 from procedures.recent import loaded_recent_procedures
 
 # The stamp its table's triggers renew (outcomes migration 0010).
@@ -196,8 +197,16 @@ def advise(patient: Patient, proposal: Injection) -> list[str]:
         return []
     # Only the families the concerned rules read: their evidence, and the proposal's own (done before?).
     families = {rule.evidence_family for rule in concerned} | {proposal.family}
+    # Kept under the patient's chart stamp and the catalog's (the types' families and names): the live check asks
+    # on every keystroke of one patient's entry.
+    responses = chart_stamp.kept(
+        patient.pk,
+        f"responses of {','.join(sorted(families))}",
+        lambda: tuple(responses_of(patient, families=families)),
+        (CATALOG_STAMP,),
+    )
     found = rules.advise(
-        responses_of(patient, families=families),
+        list(responses or ()),
         concerned,
         family=proposal.family,
         intent=proposal.intent,

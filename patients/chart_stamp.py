@@ -8,8 +8,10 @@ renews the stamp alike. A stamp value is never repeated (the reference stamps' s
 bits on SQLite); a patient with no stamp row yet (records loaded in bulk) gets one with a new value when read.
 """
 
-from collections.abc import Sequence
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -22,6 +24,14 @@ from patients.models import ChartStamp, Patient
 
 TABLE = "patients_chartstamp"
 FUNCTION = "patients_chart_stamp_renew"
+T = TypeVar("T")
+
+# What the limit checks read of the patients a process checked last (their recorded history, their documented
+# responses), each under the stamps it was read under: the live check runs on every keystroke of one patient's
+# entry, and a booking checks its patient several times.
+KEPT_ENTRIES = 512
+_kept: OrderedDict[tuple[int, str], tuple[tuple[int, ...], object]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def current(patient_id: int, references: Sequence[str] = ()) -> tuple[int, ...] | None:
@@ -42,6 +52,29 @@ def current(patient_id: int, references: Sequence[str] = ()) -> tuple[int, ...] 
     if any(name not in found for name in references):
         found.update(zip(references, reference.stamps(references), strict=True))
     return (found[""], *(found[name] for name in references))
+
+
+def kept(patient_id: int, name: str, load: Callable[[], T], references: Sequence[str] = ()) -> T | None:
+    """`load()`'s result as of the patient's chart stamp and these reference stamps now: the copy kept under them
+    (one query), else loaded and kept; None for no such patient. `name` tells apart what is kept of one patient.
+    The copy is shared by every caller in the process: keep frozen values, or hand out copies of it.
+
+    As with the reference stamps, a copy loaded in a transaction that then rolls back carries stamps no committed
+    state will have, and a copy loaded after a write committed is kept under that write's stamp or a later one."""
+    stamps = current(patient_id, references)
+    if stamps is None:
+        return None
+    key = (patient_id, name)
+    held = _kept.get(key)
+    if held is not None and held[0] == stamps:
+        return held[1]  # type: ignore[return-value]
+    value = load()
+    with _lock:
+        _kept[key] = (stamps, value)
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_ENTRIES:
+            _kept.popitem(last=False)
+    return value
 
 
 class ChartStampFunction(Operation):

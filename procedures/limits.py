@@ -5,8 +5,7 @@ Loads the rule sets and patients' histories in a fixed number of queries, hands 
 """
 
 import datetime
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -251,32 +250,18 @@ class LimitChecker:
         return None
 
 
-# The recorded histories of the patients this process checked last, each kept under the patient's chart stamp and
-# the catalog's stamp (a type's usual intent and approach, and a drug's equivalence, shape the history), which
-# triggers renew in the transaction of any write to the records or the catalog (`patients.chart_stamp`): the live
-# check runs on every keystroke of one patient's entry, and a booking checks its patient several times.
-KEPT_HISTORIES = 256
-_kept_histories: OrderedDict[int, tuple[tuple[int, ...], datetime.date, list[exposure.Injection]]] = OrderedDict()
-_kept_lock = threading.Lock()
-
-
 def recorded_history(patient_id: int, since: datetime.date) -> list[exposure.Injection]:
-    """The patient's valid records from `since` on, or from earlier: the copy kept under the stamps they have now if
-    it reaches back that far (one query), else read (`histories`) and kept. The records are frozen values, so the
-    copy is shared; the list is the caller's own."""
-    stamps = chart_stamp.current(patient_id, (CATALOG_STAMP,))
-    if stamps is None:
-        return []
-    held = _kept_histories.get(patient_id)
-    if held is not None and held[0] == stamps and held[1] <= since:
-        return list(held[2])
-    found = histories([patient_id], since).get(patient_id, [])
-    with _kept_lock:
-        _kept_histories[patient_id] = (stamps, since, found)
-        _kept_histories.move_to_end(patient_id)
-        while len(_kept_histories) > KEPT_HISTORIES:
-            _kept_histories.popitem(last=False)
-    return list(found)
+    """The patient's valid records from `since` on, as kept under the patient's chart stamp and the catalog's
+    stamp (a type's usual intent and approach, and a drug's equivalence, shape the history): one query when
+    nothing of the patient's changed (`patients.chart_stamp.kept`). The records are frozen; the list is the
+    caller's own."""
+    found = chart_stamp.kept(
+        patient_id,
+        f"recorded history from {since}",
+        lambda: histories([patient_id], since).get(patient_id, []),
+        (CATALOG_STAMP,),
+    )
+    return list(found or [])
 
 
 def histories(patient_ids: Sequence[int], since: datetime.date) -> dict[int, list[exposure.Injection]]:

@@ -376,6 +376,15 @@ def test_a_repeat_esi_after_three_months_of_relief_is_not_warned(client, physici
     assert advice(client, physician, patient) == []
 
 
+def test_a_response_recorded_after_a_warning_clears_it_at_the_next_check(client, physician):
+    """The advisor keeps what it read of the patient between checks: a call recorded since is read again."""
+    patient = factories.patient()
+    done = esi(patient, 120)
+    assert advice(client, physician, patient)
+    record(done, "3 months", relief=70)
+    assert advice(client, physician, patient) == []
+
+
 def test_an_rfa_without_two_qualifying_blocks_is_warned(client, physician):
     patient = factories.patient()
     block(patient, 40, 85)
