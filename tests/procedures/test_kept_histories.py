@@ -15,7 +15,7 @@ from procedures import limits, services
 from procedures.models import Drug, Procedure
 from tests import factories
 from tests.clock import on_clinic_day
-from tests.procedures.test_standing import PLANS
+from tests.procedures.test_standing import PLANS, correct
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fixed_days]
 
@@ -59,14 +59,7 @@ def test_the_kept_history_equals_a_fresh_read_through_logs_voids_and_corrections
             elif action < 0.8:
                 services.procedure_void(procedure=rng.choice(records), by=physician, reason="Entered in error")
             else:
-                procedure = rng.choice(records)
-                services.procedure_update(
-                    procedure=procedure,
-                    sites=[services.SiteInput(s.place, s.side) for s in procedure.sites.all()],
-                    medications=[services.MedicationInput(m.drug, m.dose_mg * 2) for m in procedure.medications.all()],
-                    performed_at=procedure.performed_at - datetime.timedelta(days=rng.randrange(1, 90)),
-                    override_reason="Corrected from the paper record",
-                )
+                correct(rng, rng.choice(records))
             for each in patients:
                 assert limits.recorded_history(each.pk, SINCE) == fresh(each.pk), (step, each.pk)
 

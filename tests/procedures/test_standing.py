@@ -74,6 +74,17 @@ def log_randomly(rng: random.Random, patients, physician, count: int) -> list[Pr
     return logged
 
 
+def correct(rng: random.Random, procedure: Procedure) -> None:
+    """A correction from the paper record: the doses doubled and the date moved up to three months earlier."""
+    services.procedure_update(
+        procedure=procedure,
+        sites=[services.SiteInput(s.place, s.side) for s in procedure.sites.all()],
+        medications=[services.MedicationInput(m.drug, m.dose_mg * 2) for m in procedure.medications.all()],
+        performed_at=procedure.performed_at - datetime.timedelta(days=rng.randrange(1, 90)),
+        override_reason="Corrected from the paper record",
+    )
+
+
 @pytest.fixture
 def clinic(physician):
     with on_clinic_day(DAY):
@@ -97,13 +108,7 @@ def test_voids_and_corrections_keep_it_equal(clinic, physician):
             services.procedure_void(procedure=procedure, by=physician, reason="Entered in error")
         for procedure in rng.sample([p for p in logged if not p.is_voided], 10):
             procedure.refresh_from_db()
-            services.procedure_update(
-                procedure=procedure,
-                sites=[services.SiteInput(s.place, s.side) for s in procedure.sites.all()],
-                medications=[services.MedicationInput(m.drug, m.dose_mg * 2) for m in procedure.medications.all()],
-                performed_at=procedure.performed_at - datetime.timedelta(days=rng.randrange(1, 90)),
-                override_reason="Corrected from the paper record",
-            )
+            correct(rng, procedure)
         assert stored(DAY) == fresh(DAY)
 
 
